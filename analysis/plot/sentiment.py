@@ -1,0 +1,4 @@
+"""Plots for the sentiment analyses."""
+from __future__ import annotations
+
+__all__: list[str] = []
