@@ -26,6 +26,7 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(UV) || $(PY) -m pip install --quiet "uv>=0.5,<1"
 	$(UV) pip install --quiet --python $(PY) -r requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	$(PY) -m analysis.punkt_data
 	touch $@
 
 figures: install ## the main job: execute every notebook in place and write every figure to figures/
