@@ -56,6 +56,7 @@ Loading uses ``yaml.SafeLoader`` (no Python objects are ever constructed).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,6 +213,15 @@ class _Node:
         self.line = line
 
 
+#: libyaml's safe loader when available (fast), else the pure-Python one; both keep line numbers.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=1)
+def _scalar_loader() -> yaml.SafeLoader:
+    return yaml.SafeLoader("")
+
+
 def _to_located(node: yaml.Node, source: str) -> _Node:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -230,7 +240,7 @@ def _to_located(node: yaml.Node, source: str) -> _Node:
         return _Node(out, line)
     if isinstance(node, yaml.SequenceNode):
         return _Node([_to_located(n, source) for n in node.value], line)
-    constructor = yaml.SafeLoader("")
+    constructor = _scalar_loader()
     try:
         value = constructor.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as err:
@@ -243,7 +253,7 @@ def _to_located(node: yaml.Node, source: str) -> _Node:
 
 def _parse(text: str, source: str) -> _Node:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "an unknown line"
@@ -382,6 +392,8 @@ def _build(root: _Node, source: str) -> Codebook:
     seen_indicators: dict[str, int] = {}
     for n, frame_node in enumerate(frames_node.value, start=1):
         where = f"frame {n}"
+        if isinstance(frame_node.value, dict) and isinstance(frame_node.value.get("id", _Node(None, 0)).value, str):
+            where = f"frame {frame_node.value['id'].value!r}"
         f = c.mapping(frame_node, where, _FRAME_KEYS, ("id",))
         fid = c.text(f["id"], where)
         where = f"frame {fid!r}"
@@ -465,7 +477,7 @@ def _indicators(c: _Checker, node: _Node, prefix: str, where: str, seen: dict[st
         terms_node = d["terms"]
         if terms_node.line == 0:  # pragma: no cover
             terms_node.line = ind_node.line
-        terms = c.terms(terms_node, iw, kind, allow_spaces=kind in ("phrase", "near"))
+        terms = c.terms(terms_node, iw, kind, allow_spaces=kind == "phrase")
         near: tuple[str, ...] = ()
         if kind == "near":
             if "near" not in d:
@@ -537,6 +549,12 @@ def load(source: str | Path | Codebook | dict) -> Codebook:
     except UnicodeDecodeError as err:
         raise CodebookError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8.") from None
     source_name = path.name if path.parent == paths.CODEBOOKS else str(path)
+    return _load_text(text, source_name)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_text(text: str, source_name: str) -> Codebook:
+    # cached by content: a changed file is read and checked again
     return _build(_parse(text, source_name), source_name)
 
 
