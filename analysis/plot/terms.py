@@ -1,4 +1,230 @@
-"""Plots for the terms analyses."""
+"""Plots for the key-terms analyses: keyness bars and a scattertext-style term map."""
 from __future__ import annotations
 
-__all__: list[str] = []
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .style import outlet_color
+
+__all__ = ["keyness", "term_map"]
+
+_GREY = "#999999"
+_LABELS = {
+    "g2": "signed log-likelihood G²",
+    "chi2": "signed χ²",
+    "log_ratio": "Log Ratio (log₂ of relative-frequency ratio)",
+    "pct_diff": "%DIFF",
+    "log_odds_prior": "log-odds z-score (informative Dirichlet prior)",
+}
+
+
+def _color_for(name: str) -> str:
+    name = str(name)
+    if name.startswith(("rest", "general")):
+        return _GREY
+    return outlet_color(name)
+
+
+def keyness(
+    result: pd.DataFrame,
+    *,
+    target: str | None = None,
+    n: int = 10,
+    value: str = "stat",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Key terms in both directions: what the target over-uses (right) and under-uses (left).
+
+    Parameters
+    ----------
+    result
+        Output of :func:`analysis.keyness.compare`.
+    target
+        Which target to show (default: the first in ``result``).
+    n
+        Terms per direction.
+    value
+        ``"stat"`` (the measure) or ``"effect"`` (Log Ratio).
+    ax
+        Axes to draw on; a new figure when ``None``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if value not in ("stat", "effect"):
+        raise ValueError(f"value={value!r} is not known; use 'stat' or 'effect'")
+    if result.empty:
+        raise ValueError("keyness(): the result is empty (no terms passed min_count?)")
+    targets = list(dict.fromkeys(result["target"]))
+    target = targets[0] if target is None else str(target)
+    if target not in targets:
+        raise ValueError(f"target={target!r} is not in the result; known: {targets}")
+    sub = result[result["target"] == target]
+    reference = str(sub["reference"].iat[0])
+    pos = sub[sub[value] > 0].nlargest(n, value, keep="first")
+    neg = sub[sub[value] < 0].nsmallest(n, value, keep="first")
+    rows = pd.concat([neg, pos.iloc[::-1]])  # bottom: most under-used; top: most over-used
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, max(2.4, 0.22 * len(rows) + 1.0)))
+    y = np.arange(len(rows))
+    colors = [outlet_color(target) if v > 0 else _color_for(reference) for v in rows[value]]
+    ax.barh(y, rows[value], color=colors, height=0.7)
+    ax.set_yticks(y)
+    general = reference.startswith("general")
+    ref_counts = rows["per_1000_reference"] * 1e6 if general else rows["n_reference"]
+    ax.set_yticklabels([f"{t}  ({a}|{b:,.0f})" if b >= 10 or float(b).is_integer() else f"{t}  ({a}|{b:.1f})" for t, a, b in zip(rows["term"], rows["n_target"], ref_counts)])
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    measure = str(sub["measure"].iat[0])
+    ax.set_xlabel(_LABELS.get(measure, measure) if value == "stat" else "Log Ratio (effect size)")
+    ax.set_ylabel("term (count in target | " + ("per 10⁹ words of general German)" if general else "in reference)"), fontsize=8, color="#555555")
+    ax.set_title(f"Key terms: {target} vs {reference}")
+    ax.grid(axis="y", visible=False)
+    lim = np.nanmax(np.abs(rows[value].to_numpy(dtype=float))) if len(rows) else 1.0
+    ax.set_xlim(-lim * 1.08 if len(neg) else -lim * 0.05, lim * 1.08 if len(pos) else lim * 0.05)
+    ax.text(0.99, 0.01, f"more in {target} →", transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color=outlet_color(target))
+    if len(neg):
+        ax.text(0.01, 0.99, f"← more in {reference}", transform=ax.transAxes, ha="left", va="top", fontsize=8, color=_color_for(reference))
+    return ax
+
+
+def term_map(
+    freq: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    by: str = "outlet",
+    n_labels: int = 6,
+    min_count: int = 1,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """A static scattertext-style term map: each term placed by its count in two groups.
+
+    As in scattertext (Kessler 2017), axes are frequency *ranks* so that a few
+    very frequent terms do not squeeze the rest into a corner: here the dense
+    rank of the count (every distinct count is one step; tick labels show the
+    counts). Terms with the same pair of counts share a cell and are spread
+    around its centre in alphabetical order, so no point hides another. Terms
+    near the diagonal are used alike; the top-left and bottom-right hold what
+    one group uses and the other does not. The ``n_labels`` most distinctive
+    cells on each side (largest Log Ratio, then count) and the most frequent
+    shared terms are labelled with their terms (``+k`` = k more in the cell).
+
+    Parameters
+    ----------
+    freq
+        Output of :func:`analysis.terms.frequencies` (``term``, ``n``, ``total`` per group).
+    x, y
+        The two groups (values of ``by``).
+    by
+        The grouping column of ``freq``.
+    n_labels
+        Labelled cells per side.
+    min_count
+        Leave out terms with fewer occurrences in both groups together.
+    ax
+        Axes to draw on; a new figure when ``None``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    References
+    ----------
+    Kessler, J. S. (2017). Scattertext: a browser-based tool for visualizing how
+    corpora differ. *Proceedings of ACL 2017, System Demonstrations*, 85–90.
+    """
+    if by not in freq.columns:
+        raise KeyError(f"term_map(): no column {by!r}; available: {list(freq.columns)}")
+    groups = [str(g) for g in freq[by].unique()]
+    for g in (x, y):
+        if str(g) not in groups:
+            raise ValueError(f"term_map(): {g!r} is not a value of {by!r}; known: {groups}")
+    x, y = str(x), str(y)
+    f = freq.assign(**{by: freq[by].astype(str)})
+    wide = f.pivot_table(index="term", columns=by, values="n", aggfunc="sum", fill_value=0)
+    for g in (x, y):
+        if g not in wide.columns:
+            wide[g] = 0
+    wide = wide[[x, y]]
+    wide = wide[wide.sum(axis=1) >= min_count].sort_index()
+    totals = f.drop_duplicates(by).set_index(by)["total"]
+    nx, ny = wide[x].to_numpy(int), wide[y].to_numpy(int)
+    lx, ly = np.unique(nx), np.unique(ny)
+    rx = np.searchsorted(lx, nx).astype(float)
+    ry = np.searchsorted(ly, ny).astype(float)
+    # spread terms sharing a cell on a small sunflower around its centre, alphabetically
+    cell = pd.Series(list(zip(nx, ny)))
+    k = cell.groupby(cell).cumcount().to_numpy()
+    size = cell.map(cell.value_counts()).to_numpy()
+    radius = 0.38 * np.sqrt((k + 0.5) / np.maximum(size, 1))
+    angle = k * 2.399963  # golden angle
+    jx = np.where(size > 1, radius * np.cos(angle), 0.0)
+    jy = np.where(size > 1, radius * np.sin(angle), 0.0)
+    px, py = rx + jx, ry + jy
+    lr = np.log2((np.where(nx == 0, 0.5, nx) / totals[x]) / (np.where(ny == 0, 0.5, ny) / totals[y]))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 6.0))
+    cx, cy = outlet_color(x), outlet_color(y)
+    colors = np.where(lr > 0.5, cx, np.where(lr < -0.5, cy, "#aaaaaa"))
+    ax.scatter(px, py, s=9, c=list(colors), alpha=0.8, linewidths=0, zorder=2)
+    both = np.intersect1d(lx, ly)  # equal counts: the line of equal use
+    ax.plot(np.searchsorted(lx, both), np.searchsorted(ly, both), color="#cccccc", linewidth=0.8, zorder=0)
+    frame = pd.DataFrame({"term": wide.index.to_numpy(), "nx": nx, "ny": ny, "rx": rx, "ry": ry, "lr": lr, "n": nx + ny})
+    cells = (
+        frame.sort_values("term")
+        .groupby(["nx", "ny"], sort=False)
+        .agg(terms=("term", list), rx=("rx", "first"), ry=("ry", "first"), lr=("lr", "first"), n=("n", "first"))
+        .reset_index()
+    )
+    pick_x = cells[cells["lr"] > 0.5].sort_values(["lr", "n"], ascending=False).head(n_labels)
+    pick_y = cells[cells["lr"] < -0.5].sort_values(["lr", "n"], ascending=[True, False]).head(n_labels)
+    shared = cells[cells["lr"].abs() <= 0.5].sort_values("n", ascending=False).head(max(2, n_labels // 2))
+    xspan, yspan = len(lx) + 0.2, len(ly) + 0.2
+    fig_w, fig_h = ax.figure.get_size_inches()
+    char_w = xspan * 4.2 / (fig_w * 72 * 0.8)  # ~4.2 pt per character at 7 pt
+    line_h = yspan * 10.0 / (fig_h * 72 * 0.8)
+    placed: list[tuple[float, float, float, float]] = []
+    for sel, color in ((pick_x, cx), (pick_y, cy), (shared, "#333333")):
+        for r in sel.itertuples():
+            words = r.terms[:3]
+            label = ", ".join(words) + (f" +{len(r.terms) - 3}" if len(r.terms) > 3 else "")
+            width = len(label) * char_w
+            right_side = r.rx > 0.6 * max(len(lx) - 1, 1)
+            x0 = r.rx - 0.25 - width if right_side else r.rx + 0.25
+            for dy in (0.0, 0.45, -0.45, 0.9, -0.9, 1.35, -1.35):
+                box = (x0, r.ry + dy - line_h / 2, x0 + width, r.ry + dy + line_h / 2)
+                if all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in placed):
+                    break
+            placed.append(box)
+            ax.annotate(
+                label,
+                xy=(r.rx, r.ry),
+                xytext=(x0 + (width if right_side else 0), r.ry + dy),
+                fontsize=7,
+                color=color,
+                ha="right" if right_side else "left",
+                va="center",
+                zorder=3,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+                arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "linewidth": 0.5} if dy else None,
+            )
+    ax.set_xticks(np.arange(len(lx)))
+    ax.set_xticklabels([str(v) for v in lx], fontsize=7)
+    ax.set_yticks(np.arange(len(ly)))
+    ax.set_yticklabels([str(v) for v in ly], fontsize=7)
+    if len(lx) > 25:
+        ax.xaxis.set_major_locator(plt.MaxNLocator(12, integer=True))
+        ax.set_xticklabels([str(lx[int(t)]) if 0 <= int(t) < len(lx) else "" for t in ax.get_xticks()])
+    if len(ly) > 25:
+        ax.yaxis.set_major_locator(plt.MaxNLocator(12, integer=True))
+        ax.set_yticklabels([str(ly[int(t)]) if 0 <= int(t) < len(ly) else "" for t in ax.get_yticks()])
+    ax.set_xlim(-0.6, len(lx) - 0.4)
+    ax.set_ylim(-0.6, len(ly) - 0.4)
+    ax.set_xlabel(f"count in {x} (rank scale) →   coloured: used more by {x}", color="#333333")
+    ax.set_ylabel(f"count in {y} (rank scale) →   coloured: used more by {y}", color="#333333")
+    ax.set_title(f"Term map: {x} vs {y}")
+    ax.xaxis.label.set_color(cx)
+    ax.yaxis.label.set_color(cy)
+    return ax

@@ -1,0 +1,216 @@
+"""Terms: lemmas, stopwords, numbers/URLs, compounds, frequencies, TF-IDF and KWIC on literal corpora."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import terms, tokens
+
+
+def _tokens(rows):
+    """rows: (doc_id, outlet, part, sentence_id, text)."""
+    sents = pd.DataFrame(rows, columns=["doc_id", "outlet", "part", "sentence_id", "text"])
+    return tokens.tokenize(sents)
+
+
+@pytest.fixture(scope="module")
+def toks():
+    return _tokens(
+        [
+            ("d1", "a", "headline", 0, "Kameras für Smartphones"),
+            ("d1", "a", "body", 1, "Der Kamerahersteller baut 3 Kameras und eine Kamera."),
+            ("d1", "a", "body", 2, "Mehr unter https://example.org/leica heute."),
+            ("d2", "b", "body", 0, "Doch die Firmen melden US-Restriktionen, doch keine Kamera."),
+        ]
+    )
+
+
+def test_lemmas_of_german_word_forms():
+    lem = terms.lemmatize(["Kameras", "Firmen", "US-Restriktionen", "Flagship-Smartphone", "Smartphones", "CEO", "X5", "gegangen"])
+    got = dict(zip(lem["word"], lem["lemma"]))
+    assert got["Kameras"] == "Kamera"
+    assert got["Firmen"] == "Firma"
+    assert got["US-Restriktionen"] == "US-Restriktion"  # first part kept, last part lemmatised
+    assert got["Flagship-Smartphone"] == "Flagship-Smartphone"  # not HanTa's truncated "Smartphon"
+    assert got["Smartphones"] == "Smartphone"
+    assert got["CEO"] == "CEO" and got["X5"] == "X5"
+    assert got["gegangen"] == "gehen"
+
+
+def test_lemmatize_is_cached_per_form():
+    terms.lemmatize(["Kameras"])
+    assert "Kameras" in terms._LEMMAS
+    before = len(terms._LEMMAS)
+    terms.lemmatize(["Kameras", "Kameras"])
+    assert len(terms._LEMMAS) == before
+
+
+def test_stopwords_are_editable(tmp_path):
+    default = terms.stopwords()
+    assert {"der", "und", "nicht"} <= default
+    assert "kamera" not in default
+    custom = terms.stopwords(extra=["Leica"], keep=["nicht"])
+    assert "leica" in custom and "nicht" not in custom
+    f = tmp_path / "stop.txt"
+    f.write_text("# mine\nKamera\nbaut  # verb\n", encoding="utf-8")
+    assert terms.stopwords(f) == frozenset({"kamera", "baut"})
+    with pytest.raises(FileNotFoundError, match="one word per line"):
+        terms.stopwords(tmp_path / "missing.txt")
+
+
+def test_annotate_marks_terms_stopwords_and_running_words(toks):
+    ann = terms.annotate(toks)
+    row = ann[ann["token"] == "Der"].iloc[0]
+    assert row["stopword"] and row["term"] is None
+    assert ann.loc[ann["kind"] == "punct", "term"].isna().all()
+    assert not ann.loc[ann["kind"] == "punct", "counted"].any()
+    assert ann.loc[ann["kind"] == "number", "counted"].all()
+    # sentence-initial "Doch" is read as the particle because "doch" occurs in lower case
+    doch = ann[ann["token"] == "Doch"].iloc[0]
+    assert doch["lemma"] == "doch" and doch["stopword"]
+
+
+def test_numbers_and_urls(toks):
+    drop = terms.frequencies(toks, by="outlet")
+    assert not drop["term"].isin(["3", "<Zahl>", "<URL>"]).any()
+    keep = terms.frequencies(toks, by="outlet", numbers="keep", urls="keep")
+    assert {"3", "https://example.org/leica"} <= set(keep["term"])
+    mask = terms.frequencies(toks, by="outlet", numbers="mask", urls="mask")
+    assert {"<Zahl>", "<URL>"} <= set(mask["term"])
+    with pytest.raises(ValueError, match="drop"):
+        terms.frequencies(toks, numbers="delete")
+
+
+def test_frequencies_by_hand(toks):
+    f = terms.frequencies(toks, by="outlet")
+    a = f[f["outlet"] == "a"].set_index("term")
+    # running words of a: 3 + 8 (incl. the number 3) + 4 (incl. the URL) = 15
+    assert a["total"].iat[0] == 15
+    assert a.loc["Kamera", "n"] == 3
+    assert a.loc["Kamera", "per_1000"] == pytest.approx(1000 * 3 / 15)
+    assert a.loc["Kamera", "rank"] == 1
+    b = f[f["outlet"] == "b"].set_index("term")
+    assert b["total"].iat[0] == 8
+    assert b.loc["US-Restriktion", "n"] == 1
+    assert "doch" not in b.index  # stopword
+
+
+def test_frequencies_any_grouping(toks):
+    by_part = terms.frequencies(toks, by="part")
+    assert set(by_part["part"]) == {"headline", "body"}
+    head = by_part[by_part["part"] == "headline"].set_index("term")
+    assert head.loc["Kamera", "n"] == 1 and head["total"].iat[0] == 3
+    by_two = terms.frequencies(toks, by=["outlet", "doc_id"])
+    assert list(by_two.columns[:3]) == ["outlet", "doc_id", "term"]
+    with pytest.raises(KeyError, match="available"):
+        terms.frequencies(toks, by="rubric")
+
+
+def test_units(toks):
+    lower = terms.frequencies(toks, by="outlet", unit="lower")
+    assert "kameras" in set(lower["term"]) and "Kamera" not in set(lower["term"])
+    surface = terms.frequencies(toks, by="outlet", unit="token", stopwords=False)
+    assert {"Doch", "doch"} <= set(surface["term"])
+
+
+def test_compounds_count_toward_their_parts(toks):
+    plain = terms.frequencies(toks, by="outlet").query("outlet == 'a'").set_index("term")
+    split = terms.frequencies(toks, by="outlet", compounds="split").query("outlet == 'a'").set_index("term")
+    add = terms.frequencies(toks, by="outlet", compounds="add").query("outlet == 'a'").set_index("term")
+    assert plain.loc["Kamera", "n"] == 3
+    assert split.loc["Kamera", "n"] == 4 and "Kamerahersteller" not in split.index
+    assert split.loc["Hersteller", "n"] == 1
+    assert add.loc["Kamera", "n"] == 4 and add.loc["Kamerahersteller", "n"] == 1
+    parts = terms.compound_parts(["Kamerahersteller", "Smartphonehersteller", "Unternehmen", "Leica-Punkt"], ["NN"] * 4)
+    got = dict(zip(parts["lemma"], parts["parts"]))
+    assert got["Kamerahersteller"] == ("Kamera", "Hersteller")
+    assert got["Smartphonehersteller"] == ("Smartphone", "Hersteller")  # split by word frequencies
+    assert got["Unternehmen"] == ()
+    assert got["Leica-Punkt"] == ("Leica", "Punkt")
+
+
+def test_tfidf_by_hand():
+    t = _tokens([("d1", "a", "body", 0, "Kamera Kamera Licht"), ("d2", "a", "body", 0, "Kamera Ton")])
+    out = terms.tfidf(t, by="doc_id", unit="lower", stopwords=False, smooth=False)
+    r = out.set_index(["doc_id", "term"])
+    assert r.loc[("d1", "kamera"), "tfidf"] == pytest.approx(0.0)  # in every document
+    assert r.loc[("d1", "licht"), "tf"] == pytest.approx(1 / 3)
+    assert r.loc[("d1", "licht"), "tfidf"] == pytest.approx(1 / 3 * math.log(2))
+    smooth = terms.tfidf(t, by="doc_id", unit="lower", stopwords=False).set_index(["doc_id", "term"])
+    assert smooth.loc[("d2", "ton"), "idf"] == pytest.approx(math.log(3 / 2) + 1)
+
+
+def test_kwic_glob_regex_lemma_and_phrase(toks):
+    k = terms.kwic(toks, "Kamera*", window=2)
+    assert k["keyword"].tolist() == ["Kameras", "Kamerahersteller", "Kameras", "Kamera", "Kamera"]
+    assert list(k.columns[:4]) == ["doc_id", "outlet", "sentence_id", "token_id"]
+    first = k.iloc[1]
+    assert (first["left"], first["keyword"], first["right"]) == ("Smartphones Der", "Kamerahersteller", "baut 3")
+    r = terms.kwic(toks, r"Kameras?", match="regex")
+    assert len(r) == 4
+    lem = terms.kwic(toks, "Kamera", on="lemma", window=1)
+    assert lem["keyword"].tolist() == ["Kameras", "Kameras", "Kamera", "Kamera"]
+    phrase = terms.kwic(toks, "eine Kamera", window=1)
+    assert phrase["keyword"].tolist() == ["eine Kamera"] and phrase["right"].iat[0] == "."
+    # offsets point at the article text
+    assert (k["end"] - k["start"]).tolist() == [len(w) for w in k["keyword"]]
+    with pytest.raises(ValueError, match="glob"):
+        terms.kwic(toks, "x", match="fuzzy")
+
+
+def test_kwic_window_stays_in_document(toks):
+    k = terms.kwic(toks, "Doch", window=3, case=True)
+    assert k["left"].iat[0] == ""  # d2 starts here: nothing from d1 leaks in
+
+
+def test_large_table_is_lemmatised_once_per_type():
+    text = "Die Kameras der Firmen zeigen Kameras."
+    rows = [(f"d{i}", "a" if i % 2 else "b", "body", 0, text) for i in range(2000)]
+    t = _tokens(rows)
+    ann = terms.annotate(t)
+    assert len(ann) == len(t)
+    assert (ann.loc[ann["token"] == "Kameras", "lemma"] == "Kamera").all()
+    f = terms.frequencies(t, by="outlet")
+    assert f.set_index(["outlet", "term"]).loc[("a", "Kamera"), "n"] == 2000
+    assert np.isclose(f["per_1000"].max(), 1000 * 2 / 6)
+
+
+def test_disk_cache_round_trip(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", str(tmp_path))
+    monkeypatch.setattr(terms, "_LEMMAS", {})
+    monkeypatch.setattr(terms, "_LOADED", set())
+    first = terms.lemmatize(["Kameras", "Firmen"])
+    files = list(tmp_path.glob("terms-lemmas-*.parquet"))
+    assert len(files) == 1
+    monkeypatch.setattr(terms, "_LEMMAS", {})
+    monkeypatch.setattr(terms, "_LOADED", set())
+    monkeypatch.setattr(terms, "_lemma_one", lambda w: (_ for _ in ()).throw(AssertionError("not cached")))
+    again = terms.lemmatize(["Kameras", "Firmen"])
+    pd.testing.assert_frame_equal(first, again)
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", "off")
+    assert terms.cache_dir() is None
+
+
+def test_parallel_lemmatising_matches_serial(monkeypatch):
+    words = [f"Kamera{i}s" for i in range(30)] + ["Firmen", "gegangen", "Kameras"]
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", "off")
+    monkeypatch.setattr(terms, "_LEMMAS", {})
+    monkeypatch.setattr(terms, "PARALLEL_MIN", 10)
+    par = terms._run_many(terms._lemma_many, words, chunk=8)
+    assert par == terms._lemma_many(words)
+
+
+def test_plot_term_map(toks):
+    from analysis import plot
+
+    f = terms.frequencies(toks, by="outlet")
+    ax = plot.term_map(f, x="a", y="b")
+    assert ax.get_title() == "Term map: a vs b"
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "Kamera" in texts
+    assert len(ax.collections[0].get_offsets()) == f["term"].nunique()
+    with pytest.raises(ValueError, match="known"):
+        plot.term_map(f, x="a", y="zz")
