@@ -11,7 +11,6 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 NBCONVERT := $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	--ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.record_timing=False
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 export TQDM_DISABLE := 1
 
 .DEFAULT_GOAL := help

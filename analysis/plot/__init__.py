@@ -8,5 +8,5 @@ from .corpus import *  # noqa: F401,F403
 from .framing import *  # noqa: F401,F403
 from .report import *  # noqa: F401,F403
 from .sentiment import *  # noqa: F401,F403
-from .style import OKABE_ITO, close_all, outlet_color, outlet_palette, save_figure, set_style  # noqa: F401
+from .style import *  # noqa: F401,F403
 from .terms import *  # noqa: F401,F403

@@ -1,13 +1,35 @@
-"""Figure style, outlet colours and the one function that writes figures.
+"""Figure style, outlet colours, labels in two languages, and the one function that writes figures.
 
 Every figure of the suite goes through :func:`save_figure`, which writes a PNG
-and an SVG that are byte-identical from run to run. Outlets keep one colour in
-every figure: colours come from the colour-blind-safe Okabe–Ito palette and are
-assigned in the order in which outlets are registered (:func:`set_style`).
+and an SVG that are byte-identical from run to run.
+
+The style is made to be used as is in a journal or a newsroom:
+
+* **Column width.** Figures are drawn at the size they are printed, with 8–9 pt
+  text: :func:`figsize` gives the single-column (89 mm) and full-width (183 mm)
+  sizes of most journals, so nothing has to be scaled down (and become
+  unreadable) later. PNGs are written at 300 dpi.
+* **Colour-blind-safe outlet colours.** Outlets take their colours from the
+  Okabe–Ito palette (Okabe & Ito, 2008), in a fixed order, so an outlet keeps its
+  colour in every figure of every notebook (see :func:`set_style`).
+* **German or English labels by one setting.** ``set_style(language="de")``
+  switches every label that comes from :func:`label` (axis titles, legends,
+  footnotes); numbers then use a decimal comma (:func:`number`).
+* **Source and n.** :func:`footnote` writes the source and the number of
+  articles/sentences under a figure.
+
+References
+----------
+Okabe, M., & Ito, K. (2008). *Color Universal Design (CUD): How to make figures
+and presentations that are friendly to colorblind people.* J*FLY.
+https://jfly.uni-koeln.de/color/
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+import textwrap
+import warnings
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import matplotlib as mpl
@@ -15,7 +37,8 @@ import matplotlib.pyplot as plt
 
 from .. import paths
 
-#: Okabe & Ito (2008) colour-blind-safe palette, without black.
+#: Okabe & Ito (2008) colour-blind-safe palette, without black. The yellow is
+#: last but one: it is the hardest to see on white.
 OKABE_ITO = [
     "#0072B2",  # blue
     "#E69F00",  # orange
@@ -26,46 +49,272 @@ OKABE_ITO = [
     "#F0E442",  # yellow
     "#999999",  # grey
 ]
+#: Text and neutral marks (reference lines, "all outlets").
+INK = "#333333"
+NEUTRAL = "#8c8c8c"
+
+#: Figure widths in inches: a journal's single column (89 mm) and full page width (183 mm).
+WIDTHS = {"column": 3.5, "wide": 7.2}
+#: The languages :func:`label` knows.
+LANGUAGES = ("en", "de")
 
 _OUTLET_COLORS: dict[str, str] = {}
+_STATE = {"language": "en"}
+
+# --------------------------------------------------------------------------- labels
+
+#: Label texts by key: ``{key: {"en": ..., "de": ...}}``. Extend with :func:`add_labels`.
+LABELS: dict[str, dict[str, str]] = {
+    # generic
+    "outlet": {"en": "Outlet", "de": "Medium"},
+    "outlets": {"en": "Outlets", "de": "Medien"},
+    "article": {"en": "article", "de": "Artikel"},
+    "articles": {"en": "articles", "de": "Artikel"},
+    "sentence": {"en": "sentence", "de": "Satz"},
+    "sentences": {"en": "sentences", "de": "Sätze"},
+    "paragraphs": {"en": "paragraphs", "de": "Absätze"},
+    "words": {"en": "words", "de": "Wörter"},
+    "mentions": {"en": "mentions", "de": "Nennungen"},
+    "source": {"en": "Source", "de": "Quelle"},
+    "n": {"en": "n", "de": "n"},
+    "share": {"en": "Share", "de": "Anteil"},
+    "count": {"en": "Count", "de": "Anzahl"},
+    "all outlets": {"en": "All outlets", "de": "Alle Medien"},
+    "interval": {"en": "95% interval", "de": "95-%-Intervall"},
+    "none": {"en": "none", "de": "keine"},
+    # parts of an article
+    "part": {"en": "Part of the article", "de": "Teil des Artikels"},
+    "headline": {"en": "Headline", "de": "Überschrift"},
+    "subheading": {"en": "Subheading", "de": "Zwischentitel"},
+    "lead": {"en": "Lead", "de": "Vorspann"},
+    "body": {"en": "Body", "de": "Fließtext"},
+    "caption": {"en": "Caption", "de": "Bildunterschrift"},
+    # corpus overview
+    "words per part": {"en": "Words by part of the article", "de": "Wörter nach Teil des Artikels"},
+    "articles per outlet": {"en": "Articles per outlet", "de": "Artikel pro Medium"},
+    "sentence length": {"en": "Sentence length (words)", "de": "Satzlänge (Wörter)"},
+    "sentence lengths": {"en": "How long are the sentences?", "de": "Wie lang sind die Sätze?"},
+    "median": {"en": "median", "de": "Median"},
+    "removed": {"en": "What cleaning removed", "de": "Was die Bereinigung entfernt hat"},
+    "removed paragraphs": {"en": "Removed paragraphs", "de": "Entfernte Absätze"},
+    "nothing removed": {"en": "Cleaning removed nothing", "de": "Die Bereinigung hat nichts entfernt"},
+    "navigation": {"en": "Navigation bar", "de": "Navigationsleiste"},
+    "alt_text": {"en": "Image alt text", "de": "Bild-Alternativtext"},
+    "caption_placeholder": {"en": "Caption placeholder", "de": "Platzhalter für Bildunterschrift"},
+    "date_prefix": {"en": "Date stamp", "de": "Datumsstempel"},
+    "actors": {"en": "Who is mentioned?", "de": "Wer wird genannt?"},
+    "actor": {"en": "Actor", "de": "Akteur"},
+    "sentences mentioning": {"en": "Sentences that mention the actor (%)",
+                             "de": "Sätze, die den Akteur nennen (%)"},
+    # coverage profile
+    "tone": {"en": "Tone", "de": "Tonalität"},
+    "tone axis": {"en": "Mean polarity (−1 negative … +1 positive)",
+                  "de": "Mittlere Polarität (−1 negativ … +1 positiv)"},
+    "tone axis short": {"en": "Mean polarity (−1 … +1)", "de": "Mittlere Polarität (−1 … +1)"},
+    "actors short": {"en": "Actors", "de": "Akteure"},
+    "sentences mentioning short": {"en": "Sentences naming the actor (%)", "de": "Sätze mit dem Akteur (%)"},
+    "frames": {"en": "Frames", "de": "Frames"},
+    "frame share": {"en": "Sentences with the frame (%)", "de": "Sätze mit dem Frame (%)"},
+    "hedging": {"en": "Hedging", "de": "Abschwächungen"},
+    "hedging rate": {"en": "Hedged sentences (%)", "de": "Sätze mit Abschwächungen (%)"},
+    "key terms": {"en": "Key terms", "de": "Schlüsselbegriffe"},
+    "shared passages": {"en": "Shared passages", "de": "Gemeinsame Passagen"},
+    "shared text": {"en": "Words shared with others (%)", "de": "Mit anderen geteilte Wörter (%)"},
+    "coverage profile": {"en": "Coverage profile", "de": "Berichterstattungsprofil"},
+    "passages": {"en": "passages", "de": "Passagen"},
+    "per 1000": {"en": "numbers: uses per 1,000 words in this outlet / in the others", "de": "Zahlen: pro 1.000 Wörter in diesem Medium / in den anderen"},
+}
 
 
-def set_style(outlets: Iterable[str] | None = None) -> None:
-    """Apply the suite's figure style and register outlets for fixed colours.
+def add_labels(labels: Mapping[str, Mapping[str, str]]) -> None:
+    """Register more label texts (e.g. in a plot module): ``{key: {"en": ..., "de": ...}}``.
+
+    A key that exists is overwritten. Each entry needs an English text; a
+    missing German text falls back to the English one.
+    """
+    for key, texts in labels.items():
+        if "en" not in texts:
+            raise ValueError(f"label {key!r} needs an English text ('en'); got {sorted(texts)}")
+        LABELS[str(key)] = dict(texts)
+
+
+def label(key: str, **values) -> str:
+    """The text of a label in the current language (see :func:`set_style`).
+
+    Parameters
+    ----------
+    key
+        A key of :data:`LABELS` (e.g. ``"sentence length"``, ``"outlet"``, a part
+        such as ``"headline"`` or a cleaning rule such as ``"alt_text"``).
+    **values
+        Values for ``{placeholders}`` in the text.
+
+    Raises
+    ------
+    KeyError
+        For an unknown key, naming the closest known keys.
+    """
+    texts = LABELS.get(key)
+    if texts is None:
+        close = difflib.get_close_matches(str(key), LABELS, n=5)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise KeyError(f"no label {key!r}.{hint} Register new labels with plot.add_labels({{key: {{'en': ..., 'de': ...}}}}).")
+    text = texts.get(_STATE["language"]) or texts["en"]
+    return text.format(**values) if values else text
+
+
+def label_or(key: str, default: str | None = None) -> str:
+    """Like :func:`label`, but returns ``default`` (or ``key``) for an unknown key.
+
+    For values that come from the data (a cleaning rule, a frame id): known
+    ones are translated, others are shown as they are.
+    """
+    try:
+        return label(key)
+    except KeyError:
+        return str(key) if default is None else default
+
+
+def language() -> str:
+    """The current label language (``"en"`` or ``"de"``)."""
+    return _STATE["language"]
+
+
+def number(value: float, digits: int = 0, *, percent: bool = False) -> str:
+    """A number formatted for the current language (decimal comma in German).
+
+    ``number(0.1234, 1, percent=True)`` gives ``"12.3%"`` in English and
+    ``"12,3 %"`` in German.
+    """
+    x = float(value) * (100 if percent else 1)
+    text = f"{x:,.{digits}f}"
+    if _STATE["language"] == "de":
+        text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+        return text + (" %" if percent else "")
+    return text + ("%" if percent else "")
+
+
+class _DecimalComma(mpl.ticker.ScalarFormatter):
+    """Tick labels with a decimal comma (German)."""
+
+    def __call__(self, x, pos=None):
+        return super().__call__(x, pos).replace(".", ",")
+
+
+def localize(ax):
+    """Give an Axes' numeric tick labels the current language's decimal mark (``0,5`` in German).
+
+    Call it last, after the ticks are set; category labels are left alone.
+    Returns the Axes.
+    """
+    if _STATE["language"] == "de":
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is mpl.ticker.ScalarFormatter:
+                axis.set_major_formatter(_DecimalComma())
+    return ax
+
+
+# --------------------------------------------------------------------------- style
+
+
+def set_style(outlets: Iterable[str] | None = None, *, language: str | None = None) -> None:
+    """Apply the suite's figure style, the label language, and fix the outlet colours.
 
     Parameters
     ----------
     outlets
-        Outlet names in the order their colours are assigned (e.g.
-        ``articles["outlet"]``). Registering the whole corpus once, at the top of
-        a notebook, keeps each outlet's colour the same in every figure.
+        The outlets of the corpus (e.g. ``articles["outlet"]``). They get the
+        palette's colours in sorted order, so the same corpus gives every outlet
+        the same colour in every notebook, whatever the row order. Outlets not
+        registered here get the next free colour when first drawn.
+    language
+        ``"en"`` (default) or ``"de"``: the language of every label from
+        :func:`label`. ``None`` keeps the current setting.
+
+    Notes
+    -----
+    Text sizes are in points at the printed size (8–9 pt); draw figures at
+    :func:`figsize` and print them at 100 % (single column or full width).
     """
+    if language is not None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}; known: {', '.join(LANGUAGES)}")
+        _STATE["language"] = language
+    _inline_in_notebooks()
     mpl.rcParams.update(
         {
-            "figure.figsize": (6.4, 3.6),
-            "figure.dpi": 100,
-            "savefig.dpi": 200,
+            "figure.figsize": (WIDTHS["wide"], 3.4),
+            "figure.dpi": 125,  # 7.2 in = 900 px on screen (notebooks, report)
+            "figure.facecolor": "white",
+            "savefig.dpi": 300,
             "savefig.bbox": "tight",
+            "savefig.pad_inches": 0.05,
+            "savefig.facecolor": "white",
             "font.family": "DejaVu Sans",
-            "font.size": 9,
-            "axes.titlesize": 10,
+            "font.size": 8.5,
+            "axes.titlesize": 9.5,
             "axes.titleweight": "bold",
-            "axes.labelsize": 9,
+            "axes.titlelocation": "left",
+            "axes.titlepad": 8,
+            "axes.labelsize": 8.5,
+            "axes.labelcolor": INK,
+            "axes.edgecolor": "#555555",
+            "axes.linewidth": 0.7,
             "axes.spines.top": False,
             "axes.spines.right": False,
             "axes.grid": True,
+            "axes.axisbelow": True,
+            "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
             "grid.color": "#e6e6e6",
             "grid.linewidth": 0.6,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "xtick.major.width": 0.6,
+            "ytick.major.width": 0.6,
             "legend.frameon": False,
+            "legend.fontsize": 8,
+            "legend.title_fontsize": 8.5,
+            "lines.linewidth": 1.5,
+            "patch.linewidth": 0.5,
+            "text.color": INK,
             "svg.hashsalt": "media-coverage-analysis",
             "svg.fonttype": "path",
             "path.simplify": True,
+            "axes.unicode_minus": True,
         }
     )
     _OUTLET_COLORS.clear()
     if outlets is not None:
-        for name in dict.fromkeys(str(o) for o in outlets):
+        names = sorted({str(o) for o in outlets})
+        if len(names) > len(OKABE_ITO):
+            warnings.warn(
+                f"{len(names)} outlets but {len(OKABE_ITO)} colour-blind-safe colours: colours repeat "
+                f"after the {len(OKABE_ITO)}th outlet; label outlets directly or plot fewer at a time.",
+                stacklevel=2,
+            )
+        for name in names:
             outlet_color(name)
+
+
+def _inline_in_notebooks() -> None:
+    """Show figures in a notebook even when ``MPLBACKEND=Agg`` is set (as ``make`` does for scripts).
+
+    In a Jupyter kernel with the non-interactive Agg backend, figures would
+    silently not appear in the notebook (nor in the report built from it);
+    switch to the inline backend there. Interactive backends (ipympl, ...) and
+    plain Python are left alone.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    shell = get_ipython()
+    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
+        return
+    if mpl.get_backend().lower() == "agg":
+        shell.run_line_magic("matplotlib", "inline")
 
 
 def outlet_color(outlet: str) -> str:
@@ -79,6 +328,119 @@ def outlet_color(outlet: str) -> str:
 def outlet_palette(outlets: Iterable[str]) -> dict[str, str]:
     """A ``{outlet: colour}`` mapping for seaborn's ``palette=`` argument."""
     return {str(o): outlet_color(str(o)) for o in dict.fromkeys(outlets)}
+
+
+def figsize(width: str | float = "wide", height: float | None = None, *, aspect: float = 0.5) -> tuple[float, float]:
+    """A figure size in inches at the printed size.
+
+    Parameters
+    ----------
+    width
+        ``"column"`` (89 mm, one journal column), ``"wide"`` (183 mm, full page
+        width) or a width in inches.
+    height
+        Height in inches; default ``width * aspect``.
+    aspect
+        Height relative to width when ``height`` is not given.
+    """
+    if isinstance(width, str):
+        if width not in WIDTHS:
+            raise ValueError(f"unknown width {width!r}; use one of {sorted(WIDTHS)} or a number of inches")
+        width = WIDTHS[width]
+    return (float(width), float(height) if height is not None else round(float(width) * aspect, 2))
+
+
+# --------------------------------------------------------------------------- footnotes
+
+
+def _figure_of(obj) -> mpl.figure.Figure:
+    if isinstance(obj, mpl.figure.Figure):
+        return obj
+    fig = getattr(obj, "figure", None)
+    if fig is None:
+        raise TypeError(f"footnote() needs a Figure or an Axes, got {type(obj).__name__}")
+    return fig.get_figure(root=True) if hasattr(fig, "get_figure") else fig
+
+
+def describe_n(counts: Mapping[str, int] | int) -> str:
+    """``{"articles": 2, "sentences": 38}`` -> ``"n = 2 articles, 38 sentences"`` (in the current language)."""
+    if isinstance(counts, Mapping):
+        parts = []
+        for unit, value in counts.items():
+            singular = {"articles": "article", "sentences": "sentence"}.get(unit)
+            word = label_or(singular if (value == 1 and singular) else unit)
+            parts.append(f"{number(value)} {word}")
+        return f"{label('n')} = " + ", ".join(parts)
+    return f"{label('n')} = {number(counts)}"
+
+
+def sources_of(articles) -> str:
+    """The outlets of an articles table with their date range, e.g. ``"curved, VIDEOAKTIV (2022-05)"``."""
+    names = articles["outlet_name"] if "outlet_name" in articles else articles["outlet"]
+    outlets = ", ".join(sorted({str(n) for n in names}, key=str.lower))
+    dates = sorted(str(d) for d in articles.get("date", []) if str(d).strip())
+    if not dates:
+        return outlets
+    first, last = dates[0][:10], dates[-1][:10]
+    return f"{outlets} ({first})" if first == last else f"{outlets} ({first} – {last})"
+
+
+def footnote(
+    fig,
+    *,
+    source: str | None = None,
+    n: Mapping[str, int] | int | str | None = None,
+    note: str | None = None,
+    articles=None,
+):
+    """Write the source and n under a figure (bottom left, small grey text).
+
+    Parameters
+    ----------
+    fig
+        The Figure, or an Axes of it.
+    source
+        Where the data come from, e.g. ``"VIDEOAKTIV, curved (2022-05)"``.
+        Default with ``articles``: the outlets and dates of that table.
+    n
+        The number of units behind the figure: a mapping such as
+        ``{"articles": 2, "sentences": 38}``, an int, or a finished text.
+        Default with ``articles``: the number of articles.
+    note
+        A further sentence (method, measure, what an interval means).
+    articles
+        The articles table, to fill in ``source`` and ``n``.
+
+    Returns
+    -------
+    matplotlib.text.Text
+        The footnote; it is included when the figure is saved (tight bounding box).
+    """
+    figure = _figure_of(fig)
+    if articles is not None:
+        if source is None:
+            source = sources_of(articles)
+        if n is None:
+            n = {"articles": len(articles)}
+    pieces = []
+    if source:
+        pieces.append(f"{label('source')}: {source}")
+    if n is not None:
+        pieces.append(n if isinstance(n, str) else describe_n(n))
+    text = ". ".join(pieces) + ("." if pieces else "")
+    if note:
+        text = f"{text} {note}".strip()
+    for old in [t for t in figure.texts if t.get_gid() == "footnote"]:
+        old.remove()
+    width_in = figure.get_figwidth()
+    wrapped = "\n".join(textwrap.wrap(text, width=max(40, int(width_in * 17))))
+    return figure.text(
+        0.0, 0.0, wrapped, transform=figure.transFigure, ha="left", va="top",
+        fontsize=7, color="#666666", gid="footnote",
+    )
+
+
+# --------------------------------------------------------------------------- writing
 
 
 def save_figure(
@@ -112,6 +474,7 @@ def save_figure(
     list of Path
         The files written.
     """
+    fig = _figure_of(fig)
     directory = Path(directory) if directory is not None else paths.FIGURES
     if not directory.is_absolute():
         directory = paths.ROOT / directory if not directory.exists() else directory.resolve()
@@ -133,3 +496,10 @@ def save_figure(
 def close_all() -> None:
     """Close every open figure (for tests and long notebooks)."""
     plt.close("all")
+
+
+__all__ = [
+    "OKABE_ITO", "INK", "NEUTRAL", "WIDTHS", "LABELS", "LANGUAGES", "set_style", "outlet_color", "outlet_palette",
+    "figsize", "localize", "label", "label_or", "add_labels", "language", "number", "footnote", "describe_n", "sources_of",
+    "save_figure", "close_all",
+]
