@@ -14,7 +14,7 @@ export PYTHONHASHSEED := 0
 export TQDM_DISABLE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install figures test lab report bench bench-sentiment lock clean
+.PHONY: help install figures test offline lab report bench bench-sentiment lock clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ test: install ## unit tests and strict notebook validation (nbval)
 	@if [ -f .ci/install-browser ]; then bash .ci/install-browser; fi
 	$(PY) -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -q
+
+offline: install ## make figures and make test with no network (Linux network namespace, loopback only)
+	unshare -n sh -c 'ip link set lo up && $(MAKE) -o $(STAMP) figures test' || \
+		unshare -rn sh -c 'ip link set lo up && $(MAKE) -o $(STAMP) figures test'
 
 lab: install ## start JupyterLab on the notebooks with the project's environment
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )

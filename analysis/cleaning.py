@@ -11,8 +11,10 @@ rule                      recognises                                  action
 ``date_prefix``           ``" date 2022-05 "`` before the first line  removed, date kept
 ``navigation``            a first line made of menu/social words      removed
 ``caption_placeholder``   ``"Bildunterschrift 1"``, ``"Foto 2"``      removed
-``alt_text``              a short line with no German function word   removed
-                          (``"Leica xiaomi stratetic partnership"``)
+``alt_text``              a short line with a lower-case word but no  removed
+                          function word of the article's language
+                          (``"Leica xiaomi stratetic partnership"``),
+                          or an image file name
 ``caption``               a photo caption (``"Gruppe (v.l.n.r.): …"``) kept, part ``caption``
 ``headline``              the first short line without a full stop    kept, part ``headline``
 ``subheading``            a later short line without a full stop      kept, part ``subheading``
@@ -22,9 +24,17 @@ rule                      recognises                                  action
 
 Every removal is returned with its rule and a reason, so a user can check
 what was taken out (``articles.attrs["removed"]``). Raw files are never changed.
+
+The function-word test of ``alt_text`` needs to know the language: German and
+English word lists are built in; for an article in another language only the
+file-name cues apply. When the language is not given it is guessed from the
+function words (:func:`guess_language`), so English articles do not lose their
+headlines to a German rule. Every check reads at most the first few words of a
+paragraph, so a 20 MB article is structured in a few seconds.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -47,6 +57,15 @@ FUNCTION_WORDS = frozenset(
     wie wann ob dass es er sie wir ihr ich man sich so sehr mehr kein keine neue neuer neues
     neu gegen ohne um durch jetzt hier da dann""".split()
 )
+# English function words, for the alt-text rule on English articles.
+FUNCTION_WORDS_EN = frozenset(
+    """the a an and or but not no of to in on at by for with from as is are was were be been has have
+    had will would can could should may might must it its this that these those he she they we you i
+    his her their our your who what which when where why how than then there here new more most
+    about after before over under into out up down""".split()
+)
+#: Function words per language code (the first two letters of ``language``).
+FUNCTION_WORDS_BY_LANGUAGE = {"de": FUNCTION_WORDS, "en": FUNCTION_WORDS_EN}
 
 _DATE_PREFIX = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b\s*", re.IGNORECASE)
 _PLACEHOLDER = re.compile(
@@ -62,6 +81,10 @@ _GLUED_DIGIT = re.compile(r"[^\W\d_]{3,}\d+\b")
 _FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|webp|svg)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?…:;,\"“”»«)]\s*$")
 _FULL_STOP = re.compile(r"[.…]\s*[\"“”»«)]?\s*$")
+_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
+_BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n+")
+_LINE_BREAK = re.compile(r"[ \t\f\v]*\n[ \t\f\v]*")
+_SPACES = re.compile(r"[ \t\f\v]{2,}")
 
 
 @dataclass
@@ -99,44 +122,72 @@ class Structure:
 def split_paragraphs(text: str) -> list[str]:
     """Split raw text into paragraphs: at blank lines, or at every line if there are none."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    chunks = re.split(r"\n[ \t\f\v]*\n+", text) if re.search(r"\n[ \t\f\v]*\n", text) else text.split("\n")
+    chunks = _BLANK_LINES.split(text) if _BLANK_LINE.search(text) else text.split("\n")
     out = []
     for chunk in chunks:
-        chunk = re.sub(r"[ \t\f\v]*\n[ \t\f\v]*", " ", chunk).strip()
-        chunk = re.sub(r"[ \t\f\v]{2,}", " ", chunk)
+        if "\n" in chunk:
+            chunk = _LINE_BREAK.sub(" ", chunk)
+        chunk = chunk.strip()
+        if "  " in chunk or "\t" in chunk or "\f" in chunk or "\v" in chunk:
+            chunk = _SPACES.sub(" ", chunk)
         if chunk:
             out.append(chunk)
     return out
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
+def _words(text: str, limit: int | None = None) -> list[str]:
+    """The words of ``text``; with ``limit``, at most ``limit`` of them (enough to test a length)."""
+    if limit is None:
+        return _WORD.findall(text)
+    return [m.group(0) for m in itertools.islice(_WORD.finditer(text), limit)]
+
+
+def _ends(pattern: re.Pattern, text: str) -> bool:
+    """``pattern.search(text)`` for a pattern anchored at the end, reading only the tail."""
+    return bool(pattern.search(text.rstrip()[-64:]))
 
 
 def _is_short_line(text: str, max_words: int) -> bool:
-    return len(_words(text)) <= max_words and not _FULL_STOP.search(text)
+    return len(_words(text, max_words + 1)) <= max_words and not _ends(_FULL_STOP, text)
 
 
 def _is_navigation(text: str) -> bool:
-    words = [w.lower() for w in re.findall(r"\S+", text)]
-    if not words or len(words) > 15 or _TERMINAL.search(text):
+    words = [m.group(0).lower() for m in itertools.islice(re.finditer(r"\S+", text), 16)]
+    if not words or len(words) > 15 or _ends(_TERMINAL, text):
         return False
     nav = sum(w.strip("|·•/") in NAV_WORDS for w in words)
     return nav >= 2 and nav / len(words) >= 0.6
 
 
-def _is_alt_text(text: str) -> bool:
-    words = _words(text)
-    if not words or len(words) > 8 or _TERMINAL.search(text):
+def _is_alt_text(text: str, language: str = "de") -> bool:
+    words = _words(text, 9)
+    if not words or len(words) > 8 or _ends(_TERMINAL, text):
         return False
     if _FILE_NAME.search(text) or _GLUED_DIGIT.search(text):
         return True
-    if len(words) < 2:
+    if len(words) < 2 or all(w[0].isupper() for w in words):
+        return False  # one word, or capitalised words only ("Erste Zeile", "Xiaomi & Leica"): a heading
+    function_words = FUNCTION_WORDS_BY_LANGUAGE.get(language)
+    if function_words is None:
+        return False  # no word list for this language: only file-name cues apply
+    if language == "de" and re.search(r"[äöüßÄÖÜ]", text):
         return False
-    return not any(w.lower() in FUNCTION_WORDS for w in words) and not re.search(r"[äöüßÄÖÜ]", text)
+    return not any(w.lower() in function_words for w in words)
 
 
-def structure(raw: str, *, title: str | None = None, clean: bool = True) -> Structure:
+def guess_language(text: str, *, max_words: int = 2000) -> str:
+    """``"en"`` if the first words hold clearly more English than German function words, else ``"de"``.
+
+    A deliberately small guess, used only to pick the word list of the
+    ``alt_text`` rule when an article's language is not given.
+    """
+    words = [m.group(0).lower() for m in itertools.islice(_WORD.finditer(text), max_words)]
+    german = sum(w in FUNCTION_WORDS for w in words)
+    english = sum(w in FUNCTION_WORDS_EN for w in words)
+    return "en" if english > 2 * german and english >= 3 else "de"
+
+
+def structure(raw: str, *, title: str | None = None, clean: bool = True, language: str | None = None) -> Structure:
     """Label the paragraphs of one raw article and apply the cleaning rules.
 
     Parameters
@@ -145,9 +196,13 @@ def structure(raw: str, *, title: str | None = None, clean: bool = True) -> Stru
         The article as received (already decoded).
     title
         The headline from metadata, if known; a first paragraph equal to it is
-        labelled ``headline``.
+        labelled ``headline``, and no paragraph equal to it is removed.
     clean
         If False, nothing is removed; paragraphs are only labelled.
+    language
+        The article's language (``"de"``, ``"en"``, ``"de-AT"`` ...); picks the
+        function words of the ``alt_text`` rule. None guesses it
+        (:func:`guess_language`).
 
     Returns
     -------
@@ -159,6 +214,7 @@ def structure(raw: str, *, title: str | None = None, clean: bool = True) -> Stru
     paragraphs = [Paragraph(i, t) for i, t in enumerate(split_paragraphs(raw))]
     if not paragraphs:
         return result
+    lang = (language or "").strip().lower()[:2] or guess_language(raw)
 
     if clean:
         first = paragraphs[0]
@@ -173,14 +229,17 @@ def structure(raw: str, *, title: str | None = None, clean: bool = True) -> Stru
         if first.text and _is_navigation(first.text):
             first.rule, first.reason = "navigation", "first line made of menu and social-media words"
 
+    title_text = " ".join(title.split()) if title else None
     for p in paragraphs:
         if not p.text:
             p.rule, p.reason = "empty", "nothing left after the date prefix"
         elif p.rule:
             continue
+        elif title_text and p.text == title_text:
+            continue  # the known headline is never furniture
         elif clean and _PLACEHOLDER.match(p.text):
             p.rule, p.reason = "caption_placeholder", "image caption placeholder without content"
-        elif clean and _is_alt_text(p.text):
+        elif clean and _is_alt_text(p.text, lang):
             p.rule, p.reason = "alt_text", "short line without German function words or punctuation (image alt text)"
         elif _CAPTION_CUE.search(p.text):
             p.part = "caption"

@@ -233,5 +233,17 @@ def test_plot_keyness_draws_both_directions(toks):
     widths = [p.get_width() for p in ax.patches]
     assert widths[0] < 0 < widths[-1]
     assert ax.get_title() == "Key terms: a vs b"
-    with pytest.raises(ValueError, match="known"):
-        plot.keyness(out, target="zz")
+    with pytest.raises(ValueError, match="value="):
+        plot.keyness(out, value="p")
+
+
+def test_plot_keyness_says_so_when_a_group_has_no_key_terms(toks):
+    """A small outlet may have no term reaching min_count; the notebook must not crash on it."""
+    from analysis import plot
+
+    out = _cmp(toks, target="a")
+    with pytest.warns(UserWarning, match="no key terms for target='zz'"):
+        ax = plot.keyness(out, target="zz")
+    assert "No key terms for zz" in ax.texts[0].get_text()
+    with pytest.warns(UserWarning, match="no key terms"):
+        plot.keyness(out.iloc[0:0], target="a")

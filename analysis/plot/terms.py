@@ -1,6 +1,8 @@
 """Plots for the key-terms analyses: keyness bars and a scattertext-style term map."""
 from __future__ import annotations
 
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -55,12 +57,21 @@ def keyness(
     """
     if value not in ("stat", "effect"):
         raise ValueError(f"value={value!r} is not known; use 'stat' or 'effect'")
-    if result.empty:
-        raise ValueError("keyness(): the result is empty (no terms passed min_count?)")
-    targets = list(dict.fromkeys(result["target"]))
-    target = targets[0] if target is None else str(target)
+    targets = list(dict.fromkeys(result["target"])) if "target" in result else []
+    target = (targets[0] if targets else "") if target is None else str(target)
     if target not in targets:
-        raise ValueError(f"target={target!r} is not in the result; known: {targets}")
+        # A small group may have no term that reaches min_count: say so in the figure instead of failing.
+        warnings.warn(
+            f"plot.keyness(): no key terms for target={target!r} (targets with terms: {targets}); "
+            "lower min_count in keyness.compare() or check the name",
+            stacklevel=2,
+        )
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6.4, 1.6))
+        ax.text(0.5, 0.5, f"No key terms for {target}: no term reaches the minimum count",
+                ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
     sub = result[result["target"] == target]
     reference = str(sub["reference"].iat[0])
     pos = sub[sub[value] > 0].nlargest(n, value, keep="first")

@@ -1,0 +1,131 @@
+"""Cleaning rules on small literal articles with hand-checked outcomes."""
+from __future__ import annotations
+
+import pytest
+
+from analysis import cleaning
+
+BODY = "Die Kamera soll im Juli auf den Markt kommen. Der Preis ist noch unbekannt."
+BODY2 = "Leica hält sich seit mehr als 100 Jahren in der Fotoindustrie. Das ist bekannt."
+
+
+def rules(result):
+    return [(p.rule, p.text) for p in result.removed]
+
+
+def parts(result):
+    return [(p.part, p.text) for p in result.kept]
+
+
+def test_split_paragraphs_blank_lines_or_lines():
+    assert cleaning.split_paragraphs("a\nb\n\n  c  \n\n\n\nd") == ["a b", "c", "d"]
+    assert cleaning.split_paragraphs("a\r\nb\r\nc") == ["a", "b", "c"]
+    assert cleaning.split_paragraphs("a  \t b\n \t\n c") == ["a b", "c"]
+    assert cleaning.split_paragraphs(" \n\n\t") == []
+
+
+def test_date_prefix_is_removed_and_kept_as_metadata():
+    result = cleaning.structure(f" date 2022-05 {BODY}\n\n{BODY2}")
+    assert result.date_in_text == "2022-05"
+    assert rules(result) == [("date_prefix", "date 2022-05")]
+    assert result.kept[0].text == BODY
+    assert "2022-05" in result.removed[0].reason
+
+
+def test_navigation_line_only_first():
+    nav = "YouTube Instagram Vimeo RSS VIDEOAKTIV"
+    result = cleaning.structure(f"{nav}\n\nXiaomi und Leica: eine Partnerschaft\n\n{BODY}\n\n{nav}")
+    assert rules(result)[0] == ("navigation", nav)
+    # a navigation-like line later in the text is not a navigation bar (it may be an alt text)
+    assert sum(rule == "navigation" for rule, _ in rules(result)) == 1
+    assert not cleaning._is_navigation("Teilen Sie diesen Artikel auf Facebook.")
+
+
+@pytest.mark.parametrize("line", ["Bildunterschrift 1", "Foto 2", "Abb. 3:", "Bildquelle", "Video"])
+def test_caption_placeholders(line):
+    result = cleaning.structure(f"{BODY}\n\n{line}\n\n{BODY2}")
+    assert rules(result) == [("caption_placeholder", line)]
+
+
+@pytest.mark.parametrize(
+    "line, removed",
+    [
+        ("Leica xiaomi stratetic partnership", True),
+        ("Leica xiaomi stratetic partnership2", True),  # glued digit: a file name
+        ("xiaomi-12-ultra.jpg", True),
+        ("Erste Zeile", False),                         # capitalised words only: a heading
+        ("Xiaomi & Leica", False),
+        ("Leica kommt", True),                          # lower-case word, no function word
+        ("Die Kamera kommt", False),                    # German function word
+        ("Größere Sensoren bald", False),               # umlaut: German text
+        ("Kamera kommt.", False),                       # punctuation: a sentence
+        ("Xiaomi", False),                              # one word
+    ],
+)
+def test_alt_texts_in_german(line, removed):
+    result = cleaning.structure(f"{BODY}\n\n{line}\n\n{BODY2}", language="de")
+    assert (("alt_text", line) in rules(result)) is removed
+
+
+def test_alt_text_rule_follows_the_language():
+    english = ("Xiaomi teams up with Leica for better cameras\n\n"
+               "The first phone is due in July. It will cost more than the last one.\n\n"
+               "leica xiaomi partnership photo\n\nSales figures are not known yet.")
+    assert cleaning.guess_language(english) == "en"
+    result = cleaning.structure(english)  # language guessed
+    assert rules(result) == [("alt_text", "leica xiaomi partnership photo")]
+    assert result.kept[0].part == "headline"
+    # no word list for French: only the file-name cues apply
+    french = cleaning.structure("la caméra arrive bientôt\n\nimage01.jpg\n\nLe prix est inconnu.", language="fr")
+    assert rules(french) == [("alt_text", "image01.jpg")]
+    assert cleaning.guess_language(BODY + " " + BODY2) == "de"
+
+
+def test_parts_headline_subheading_lead_body_caption():
+    raw = (
+        "Xiaomi und Leica: langfristige Partnerschaft\n\n"
+        f"{BODY}\n\n"
+        "Ein ungewöhnliches Paar\n\n"
+        f"{BODY2}\n\n"
+        "Gruppe (v.l.n.r.): Andreas Mohrland, Marius Eschweiler, Matthias Harsch\n\n"
+        f"{BODY} Noch mehr."
+    )
+    result = cleaning.structure(raw)
+    assert [p for p, _ in parts(result)] == ["headline", "lead", "subheading", "body", "caption", "body"]
+    assert result.headline == "Xiaomi und Leica: langfristige Partnerschaft"
+    assert result.text.split("\n\n")[1] == BODY
+    assert result.parts == ["headline", "lead", "subheading", "body", "caption", "body"]
+
+
+def test_a_first_sentence_is_the_lead_not_a_headline():
+    result = cleaning.structure(f"{BODY}\n\n{BODY2}")
+    assert [p for p, _ in parts(result)] == ["lead", "body"]
+
+
+def test_title_from_metadata_is_the_headline_and_never_removed():
+    title = "Leica kommt"  # would be an alt text without the title
+    result = cleaning.structure(f"{title}\n\n{BODY}", title=title)
+    assert rules(result) == []
+    assert result.kept[0].part == "headline"
+
+
+def test_clean_false_only_labels():
+    raw = f" date 2022-05 YouTube Instagram Vimeo RSS\n\n{BODY}\n\nBildunterschrift 1\n\nLeica xiaomi partnership"
+    result = cleaning.structure(raw, clean=False)
+    assert result.removed == []
+    assert len(result.kept) == 4
+    assert result.date_in_text is None
+
+
+def test_article_that_is_only_furniture_keeps_nothing():
+    result = cleaning.structure("YouTube Instagram Vimeo RSS\n\nBildunterschrift 1")
+    assert result.kept == []
+    assert [r for r, _ in rules(result)] == ["navigation", "caption_placeholder"]
+
+
+def test_long_paragraphs_are_cheap():
+    """Checks read only a few words, so a one-paragraph 2 MB article is not quadratic."""
+    huge = ("Wort " * 400_000).strip()
+    result = cleaning.structure(f"Überschrift\n\n{huge}")
+    assert [p.part for p in result.kept] == ["headline", "lead"]
+    assert len(result.kept[1].text) == len(huge)
