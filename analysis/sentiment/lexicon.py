@@ -1,0 +1,286 @@
+"""A corrected textblob-de: the same polarity lexicon, looked up properly, with negation scope and intensifiers.
+
+textblob-de lower-cases every lemma before the lookup while its lexicon stores
+nouns capitalised, so "Erfolg", "Problem" or "Augenwischerei" never count; its
+negation only reaches a polar word that directly follows the negator ("nicht
+gut") but misses German verb-final negation ("das gefällt mir nicht").
+This method keeps the lexicon (Klenner et al. 2010, as shipped by textblob-de)
+and scores a token table with joins instead of per-word Python:
+
+* **lookup** - each distinct token is mapped once to a lexicon entry, trying the
+  surface form (nouns keep their capital), the lower-cased form, the form with
+  the first letter capitalised (a noun written at the start of a heading) and
+  then the form without a German inflection ending (``-e``, ``-en``, ``-er``,
+  ``-es``, ``-em``, ``-s``, ``-n``; also ``ß``/``ss`` spelling). The token table
+  is then joined to that mapping, so scoring costs one merge per corpus.
+* **negation scope** - a polar word is negated when a negator (``nicht``,
+  ``kein``/``keine``/..., ``nie``, ``niemals``, ``nichts``, ``ohne``, ``weder``,
+  ``kaum``) stands at most :data:`NEGATION_WINDOW` tokens before it in the same
+  clause (clauses end at punctuation); a negator with no polar word after it in
+  its clause negates the closest polar word before it in the clause (verb-final
+  negation). A negated polarity is ``-0.5 * p``, textblob-de's rule ("nicht gut"
+  is bad, but less than "schlecht").
+* **intensifiers** - an intensifier or downtoner right before a polar word
+  (at most one token between) multiplies it (``sehr`` 1.5, ``etwas`` 0.6,
+  see :data:`INTENSIFIERS`), capped at +-1; it is not scored itself.
+
+The sentence polarity is the mean of its scored words (as in textblob-de), so
+``polarity`` stays in [-1, 1]; a sentence without a polar word scores 0.
+
+References
+----------
+Klenner, M., Clematide, S., Wiegand, M., & Peters, R. (2010). German Polarity
+Lexicon, version 1.1. University of Zurich.
+
+Killer, M. (2014). textblob-de: German language support for TextBlob.
+https://github.com/markuskiller/textblob-de
+
+Taboada, M., Brooke, J., Tofiloski, M., Voll, K., & Stede, M. (2011).
+Lexicon-based methods for sentiment analysis. *Computational Linguistics*,
+37(2), 267–307. (Negation scope and intensifiers as multipliers.)
+
+Wiegand, M., Balahur, A., Roth, B., Klakow, D., & Montoyo, A. (2010). A survey
+on the role of negation in sentiment analysis. *Proceedings of the Workshop on
+Negation and Speculation in NLP*, 60–68.
+"""
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import paths
+from .. import tokens as tokens_mod
+
+#: Shipped rules: negators and intensifiers (JSON, editable).
+RULES_FILE = paths.PACKAGE_DATA / "sentiment" / "rules.json"
+
+#: How many tokens after a negator are in its scope.
+NEGATION_WINDOW = 3
+
+#: Multiplier applied to a negated polarity (textblob-de's rule).
+NEGATION_FACTOR = -0.5
+
+_ENDINGS = ("sten", "ste", "em", "en", "er", "es", "e", "n", "s")
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    """The negators and intensifiers from :data:`RULES_FILE`."""
+    with open(RULES_FILE, encoding="utf-8") as fh:
+        data = json.load(fh)
+    data["negators"] = frozenset(data["negators"])
+    data["intensifiers"] = {k: float(v) for k, v in data["intensifiers"].items()}
+    return data
+
+
+def _textblob_lexicon_path() -> Path:
+    import textblob_de  # noqa: PLC0415
+
+    return Path(os.path.dirname(textblob_de.__file__)) / "data" / "de-sentiment.xml"
+
+
+@lru_cache(maxsize=1)
+def polarity_lexicon() -> dict[str, float]:
+    """The German Polarity Lexicon as shipped by textblob-de: ``{form: polarity}``.
+
+    Polarities of several senses or parts of speech of one form are averaged, as
+    pattern does; forms with polarity 0 are left out (they carry no sentiment).
+    """
+    root = ET.parse(_textblob_lexicon_path()).getroot()
+    by_pos: dict[str, dict[str, list[float]]] = {}
+    for w in root.findall("word"):
+        form = w.get("form")
+        if not form:
+            continue
+        by_pos.setdefault(form, {}).setdefault(w.get("pos"), []).append(float(w.get("polarity", 0.0)))
+    out = {}
+    for form, groups in by_pos.items():
+        p = float(np.mean([np.mean(v) for v in groups.values()]))
+        if p != 0.0:
+            out[form] = p
+    return out
+
+
+def lookup_key(token: str, lexicon: dict[str, float]) -> str | None:
+    """The lexicon entry a token counts as, or ``None``.
+
+    Tried in order: the surface form, lower case, capitalised, ``ß`` -> ``ss``,
+    then without an inflection ending (lower case and capitalised).
+    """
+    if token in lexicon:
+        return token
+    lower = token.lower()
+    cap = lower[:1].upper() + lower[1:]
+    for cand in (lower, cap, lower.replace("ß", "ss"), cap.replace("ß", "ss")):
+        if cand in lexicon:
+            return cand
+    for ending in _ENDINGS:
+        if lower.endswith(ending) and len(lower) - len(ending) >= 3:
+            stem = lower[: -len(ending)]
+            for cand in (stem, stem[:1].upper() + stem[1:]):
+                if cand in lexicon:
+                    return cand
+    return None
+
+
+@lru_cache(maxsize=1)
+def _key_cache() -> dict[str, str | None]:
+    return {}
+
+
+def token_table(values: list[str]) -> pd.DataFrame:
+    """Word tokens of ``values`` (one row per token): ``row``, ``token_id``, ``token``, ``clause``.
+
+    Uses the project's shared tokenisation (:func:`analysis.tokens.tokenize`);
+    ``row`` is the position of the text in ``values``; ``clause`` counts
+    punctuation marks before the token within its text.
+    """
+    frame = pd.DataFrame({"text": values, "sentence_id": np.arange(len(values))})
+    toks = tokens_mod.tokenize(frame, text="text")
+    toks = toks.rename(columns={"sentence_id": "row"})
+    is_punct = toks["kind"].eq("punct").to_numpy()
+    clause = pd.Series(is_punct.astype(np.int64)).groupby(toks["row"].to_numpy()).cumsum().to_numpy()
+    toks["clause"] = clause
+    words = toks[toks["kind"].eq("word")].reset_index(drop=True)
+    return words[["row", "token_id", "token", "lower", "clause"]]
+
+
+def assess(words: pd.DataFrame) -> pd.DataFrame:
+    """Score a word-token table: one row per polar word with its rule-adjusted score.
+
+    Parameters
+    ----------
+    words
+        From :func:`token_table` (``row``, ``token_id``, ``token``, ``lower``, ``clause``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``row``, ``token_id``, ``token``, ``entry`` (the lexicon form), ``prior``
+        (the lexicon polarity), ``score`` (after negation and intensifiers),
+        ``negated`` (the negator or ""), ``modifier`` (the intensifier or "").
+    """
+    lex = polarity_lexicon()
+    rule = rules()
+    negators = rule["negators"]
+    intens = rule["intensifiers"]
+    cache = _key_cache()
+    uniq = pd.unique(words["token"])
+    missing = [t for t in uniq if t not in cache]
+    for t in missing:
+        cache[t] = lookup_key(t, lex)
+    entry = words["token"].map(cache)
+    prior = entry.map(lex)
+    is_neg = words["lower"].isin(negators).to_numpy()
+    factor = words["lower"].map(intens).to_numpy(dtype=float)
+    is_int = ~np.isnan(factor)
+    # Negators and intensifiers are rules, not polar words.
+    polar = prior.notna().to_numpy() & ~is_neg & ~is_int
+    n = len(words)
+    row = words["row"].to_numpy()
+    clause = words["clause"].to_numpy()
+    pos = words["token_id"].to_numpy()
+    idx = np.arange(n)
+
+    def ffill_last(mask: np.ndarray) -> np.ndarray:
+        """Index of the last ``mask`` token at or before each token in the same clause (-1: none)."""
+        s = pd.Series(np.where(mask, idx, -1))
+        s = s.where(mask)
+        out = s.groupby([row, clause]).ffill()
+        return out.fillna(-1).to_numpy(dtype=np.int64)
+
+    def bfill_next(mask: np.ndarray) -> np.ndarray:
+        s = pd.Series(np.where(mask, idx, -1)).where(mask)
+        out = s.groupby([row, clause]).bfill()
+        return out.fillna(-1).to_numpy(dtype=np.int64)
+
+    negated_by = np.full(n, -1, dtype=np.int64)
+    modified_by = np.full(n, -1, dtype=np.int64)
+    if n:
+        # Forward scope: the last negator before a polar word, within the window.
+        last_neg = ffill_last(is_neg)
+        ok = polar & (last_neg >= 0)
+        ok &= (pos - np.where(last_neg >= 0, pos[np.maximum(last_neg, 0)], 0)) <= NEGATION_WINDOW
+        ok &= last_neg != idx
+        negated_by[ok] = last_neg[ok]
+        # Backward scope: a negator with no polar word after it in its clause
+        # negates the closest polar word before it in the clause.
+        next_polar = bfill_next(polar)
+        prev_polar = ffill_last(polar)
+        lonely = is_neg & (next_polar < 0) & (prev_polar >= 0)
+        targets = prev_polar[lonely]
+        fresh = negated_by[targets] < 0
+        negated_by[targets[fresh]] = idx[lonely][fresh]
+        # Intensifiers: directly before the polar word or with one token between.
+        last_int = ffill_last(is_int)
+        has = polar & (last_int >= 0)
+        gap = pos - np.where(last_int >= 0, pos[np.maximum(last_int, 0)], 0)
+        has &= (gap >= 1) & (gap <= 2)
+        modified_by[has] = last_int[has]
+    score = prior.to_numpy(dtype=float).copy()
+    mult = np.where(modified_by >= 0, factor[np.maximum(modified_by, 0)], 1.0)
+    score = np.clip(score * mult, -1.0, 1.0)
+    score = np.where(negated_by >= 0, score * NEGATION_FACTOR, score)
+    tok = words["token"].to_numpy()
+    out = pd.DataFrame(
+        {
+            "row": row,
+            "token_id": pos,
+            "token": tok,
+            "entry": entry.to_numpy(),
+            "prior": prior.to_numpy(dtype=float),
+            "score": score,
+            "negated": np.where(negated_by >= 0, tok[np.maximum(negated_by, 0)], ""),
+            "modifier": np.where(modified_by >= 0, tok[np.maximum(modified_by, 0)], ""),
+        }
+    )
+    return out[polar].reset_index(drop=True)
+
+
+def join_by_row(rows: np.ndarray, strings, *, sep: str = " ") -> pd.Series:
+    """Join ``strings`` per value of ``rows`` (which must be sorted): ``{row: "a b c"}``.
+
+    The same as ``pd.Series(strings).groupby(rows).agg(sep.join)``, without a
+    Python call per group (list slices between the row boundaries).
+    """
+    rows = np.asarray(rows)
+    if len(rows) == 0:
+        return pd.Series(dtype=object)
+    values = list(strings)
+    cut = np.flatnonzero(rows[1:] != rows[:-1]) + 1
+    starts = np.concatenate([[0], cut])
+    ends = np.concatenate([cut, [len(rows)]])
+    joined = [sep.join(values[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
+    return pd.Series(joined, index=rows[starts], dtype=object)
+
+
+def evidence_strings(hits: pd.DataFrame) -> pd.Series:
+    """One evidence string per row: ``"nicht→gut(-0.50); Erfolg(+1.00)"``."""
+    if hits.empty:
+        return pd.Series(dtype=object)
+    label = hits["token"].astype(str)
+    label = np.where(hits["modifier"] != "", hits["modifier"] + "→" + label, label)
+    label = np.where(hits["negated"] != "", hits["negated"] + "→" + pd.Series(label, index=hits.index), label)
+    text = pd.Series(label, index=hits.index) + hits["score"].map(lambda v: f"({v:+.2f})")
+    return join_by_row(hits["row"].to_numpy(), text.tolist(), sep="; ")
+
+
+def polarity(values: list[str]) -> tuple[np.ndarray, pd.Series, pd.DataFrame]:
+    """Polarity of each text (mean of scored words), its evidence and the word hits."""
+    words = token_table(values)
+    hits = assess(words)
+    n = len(values)
+    pol = np.zeros(n)
+    if len(hits):
+        means = hits.groupby("row")["score"].mean()
+        pol[means.index.to_numpy()] = means.to_numpy()
+    ev = pd.Series("", index=np.arange(n), dtype=object)
+    strings = evidence_strings(hits)
+    ev.loc[strings.index] = strings.to_numpy()
+    return np.clip(pol, -1.0, 1.0), ev, hits

@@ -1,0 +1,262 @@
+"""Sentiment: hand-checked sentences, one schema for every method, the textblob-de fast path, levels."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import paths, sentiment
+from analysis.sentiment import classifier, lexicon, textblob
+
+GERNTSA = paths.SHARED_DATA / "gerntsa" / "sentences_dev.tsv"
+GNAD = paths.SHARED_DATA / "10kgnad" / "articles_test.tsv"
+
+
+def corrected(text: str) -> pd.Series:
+    return sentiment.score(pd.DataFrame({"text": [text]}), method="textblob-de-corrected").iloc[0]
+
+
+# --- corrected lexicon method: hand-checked sentences ----------------------------------------------
+
+def test_negation_before_adjective():
+    row = corrected("Das Ergebnis ist nicht gut.")
+    assert row["polarity"] == pytest.approx(-0.5)  # gut = +1.0, negated: -0.5 * 1.0
+    assert row["label"] == "negative"
+    assert "nicht→gut" in row["evidence"]
+
+
+def test_negated_noun_kein_problem_is_positive():
+    row = corrected("Für Xiaomi ist das kein Problem.")
+    assert row["polarity"] == pytest.approx(0.5)  # Problem = -1.0, negated
+    assert row["label"] == "positive"
+    assert "kein→Problem" in row["evidence"]
+
+
+def test_verb_final_negation_reaches_back_within_the_clause():
+    # "enttäuscht" is in the lexicon with -1.0; "nicht" follows it with no polar word after it in its
+    # clause, so it negates backwards: -0.5 * -1.0 = +0.5. "sagt er" is a new clause.
+    row = corrected("Die Kamera enttäuscht nicht, sagt er.")
+    hits = lexicon.assess(lexicon.token_table(["Die Kamera enttäuscht nicht, sagt er."]))
+    assert len(hits) == 1 and hits.loc[0, "negated"] == "nicht"
+    assert row["polarity"] == pytest.approx(0.5)
+    assert row["evidence"] == "nicht→enttäuscht(+0.50)"
+
+
+def test_negation_does_not_cross_a_clause_boundary():
+    row = corrected("Er kam nicht, das Ergebnis ist gut.")
+    assert row["polarity"] == pytest.approx(1.0)
+
+
+def test_capitalised_nouns_are_found():
+    assert corrected("Das ist reine Augenwischerei.")["evidence"].count("Augenwischerei(-1.00)") == 1
+    row = corrected("Die Partnerschaft ist ein Erfolg.")
+    assert row["polarity"] == pytest.approx((0.7 + 1.0) / 2)
+    assert "Erfolg(+1.00)" in row["evidence"]
+
+
+def test_shipped_textblob_misses_capitalised_nouns():
+    # the defect the corrected method fixes: textblob-de lower-cases "Augenwischerei"
+    assert textblob.reference_polarity("Das ist reine Augenwischerei.") >= 0
+    assert "Augenwischerei" not in sentiment.score(pd.DataFrame({"text": ["Das ist Augenwischerei."]}),
+                                                   method="textblob-de").loc[0, "evidence"]
+
+
+def test_intensifiers_and_downtoners():
+    base = corrected("Die Kamera ist spannend.")["polarity"]
+    assert base == pytest.approx(0.7)
+    assert corrected("Die Kamera ist sehr spannend.")["polarity"] == pytest.approx(1.0)  # 0.7 * 1.5, capped
+    assert corrected("Die Kamera ist etwas spannend.")["polarity"] == pytest.approx(0.42)  # 0.7 * 0.6
+    assert "sehr→spannend" in corrected("Die Kamera ist sehr spannend.")["evidence"]
+
+
+def test_inflected_forms_are_found():
+    row = corrected("Ein guter Start mit schönen Bildern.")
+    assert "guter(+1.00)" in row["evidence"] and "schönen(+1.00)" in row["evidence"]
+
+
+# --- one schema, determinism, errors ----------------------------------------------------------------
+
+SAMPLE = pd.DataFrame({
+    "doc_id": ["a", "a", "b", "b"],
+    "sentence_id": [0, 1, 0, 1],
+    "outlet": ["x", "x", "y", "y"],
+    "text": ["Das ist ein großer Erfolg.", "Die Kamera ist nicht gut.", "", "Der Preis steht noch nicht fest."],
+}, index=[10, 11, 12, 13])
+
+
+@pytest.mark.parametrize("method", sentiment.METHODS)
+def test_every_method_returns_the_same_schema(method):
+    out = sentiment.score(SAMPLE, method=method)
+    assert list(out.columns) == list(SAMPLE.columns) + sentiment.SCORE_COLUMNS
+    assert list(out.index) == list(SAMPLE.index)
+    assert out["polarity"].between(-1, 1).all()
+    assert set(out["label"]) <= set(sentiment.LABELS)
+    assert (out["method"] == method).all()
+    assert out["evidence"].map(lambda v: isinstance(v, str)).all()
+    assert out.loc[12, "polarity"] == 0 or method == "gerntsa-lr"  # empty text: no evidence
+    assert out.loc[12, "evidence"] == "" or method == "gerntsa-lr"
+    # deterministic
+    pd.testing.assert_frame_equal(out, sentiment.score(SAMPLE, method=method))
+
+
+def test_label_follows_polarity_for_lexicon_methods():
+    out = sentiment.score(SAMPLE, method=["textblob-de", "textblob-de-corrected"])
+    assert len(out) == 2 * len(SAMPLE)
+    sign = np.sign(out["polarity"]).map({1.0: "positive", -1.0: "negative", 0.0: "neutral"})
+    assert (sign == out["label"]).all()
+
+
+def test_default_method_and_errors():
+    out = sentiment.score(SAMPLE)
+    assert (out["method"] == sentiment.DEFAULT_METHOD).all()
+    with pytest.raises(ValueError, match="known methods: textblob-de, textblob-de-corrected, gerntsa-lr"):
+        sentiment.score(SAMPLE, method="vader")
+    with pytest.raises(KeyError, match="available columns"):
+        sentiment.score(SAMPLE, text="body")
+    with pytest.raises(ValueError, match="already has the column"):
+        sentiment.score(out)
+
+
+# --- classifier model file ---------------------------------------------------------------------------
+
+def test_model_ships_as_json_and_npz_with_attribution():
+    folder = paths.PACKAGE_DATA / "sentiment"
+    assert not list(folder.glob("*.pkl")) and not list(folder.glob("*.pickle")) and not list(folder.glob("*.joblib"))
+    info = json.loads((folder / "gerntsa_lr.json").read_text(encoding="utf-8"))
+    assert "GerNTSA" in info["attribution"] and "CC BY 4.0" in info["attribution"]
+    assert info["classes"] == list(sentiment.LABELS)
+    model = classifier.Model.load()
+    assert model.coef.shape == (3, len(model.vocabulary) + 5)
+
+
+def test_classifier_round_trip_and_evidence(tmp_path):
+    texts = ["Ein großer Erfolg.", "Ein schwerer Fehler.", "Der Termin ist am Montag.", "Ein toller Sieg.",
+             "Eine schlimme Niederlage.", "Die Sitzung beginnt um neun."] * 3
+    labels = ["positive", "negative", "neutral"] * 6
+    model = classifier.Model.fit(texts, labels, min_df=1)
+    model.save(tmp_path / "m")
+    again = classifier.Model.load(tmp_path / "m")
+    a = model.predict(texts)
+    b = again.predict(texts)
+    pd.testing.assert_frame_equal(a, b)
+    assert (a["label"] == labels).mean() > 0.8
+    assert np.allclose(a[["p_negative", "p_neutral", "p_positive"]].sum(axis=1), 1.0)
+    assert a["evidence"].str.len().gt(0).all()
+
+
+# --- textblob-de fast path -------------------------------------------------------------------------
+
+HARD = [
+    "Das ist nicht gut.", "Sehr schön!", "Kein Problem :-)", "Dr. Müller kam am 3. Mai nach Berlin/Brandenburg.",
+    "", "   ", "Es war (!) ein Fehler.", "Die Straße ist groß und die Weißwurst schmeckt.", "Nie wieder!!!",
+    "Xiaomi und Leica kündigen eine strategische Partnerschaft an.\n\nZweiter Absatz mit gutem Ende.",
+]
+
+
+def test_fast_path_equals_textblob_on_hand_cases():
+    fast = textblob.FastTextBlob()
+    for text in HARD:
+        assert fast.assess(text)[0] == textblob.reference_polarity(text), text
+
+
+def _real_sentences() -> list[str]:
+    texts = []
+    if GERNTSA.exists():
+        texts += pd.read_csv(GERNTSA, sep="\t", keep_default_na=False)["text"].tolist()
+    if GNAD.exists():
+        from analysis import segment
+
+        arts = pd.read_csv(GNAD, sep="\t", keep_default_na=False)["text"].head(40)
+        for art in arts:
+            texts += [s for s in segment.split(art)] if hasattr(segment, "split") else [art]
+    return texts
+
+
+@pytest.mark.skipif(not GERNTSA.exists(), reason=f"GerNTSA not found at {GERNTSA} (shared data missing)")
+def test_fast_path_equals_textblob_on_thousands_of_real_sentences():
+    texts = _real_sentences()
+    assert len(texts) >= 1800
+    fast = textblob.FastTextBlob()
+    mismatches = [t for t in texts if fast.assess(t)[0] != textblob.reference_polarity(t)]
+    assert mismatches == []
+
+
+# --- levels, actors, agreement ----------------------------------------------------------------------
+
+def test_aggregate_weighted_and_unweighted_by_hand():
+    scored = pd.DataFrame({
+        "doc_id": ["a", "a", "b"], "paragraph": [0, 0, 0], "outlet": ["x", "x", "y"],
+        "text": ["Gut.", "Das ist leider gar nicht gut.", "Schlecht."],
+        "polarity": [1.0, -0.5, -1.0], "label": ["positive", "negative", "negative"], "method": "m",
+    })
+    w = sentiment.aggregate(scored, level="outlet", weight="length").set_index("outlet")
+    u = sentiment.aggregate(scored, level="outlet", weight="none").set_index("outlet")
+    # x: words 1 and 6 -> (1*1 + 6*-0.5) / 7 = -2/7; unweighted (1 - 0.5) / 2 = 0.25
+    assert w.loc["x", "polarity"] == pytest.approx(-2 / 7)
+    assert u.loc["x", "polarity"] == pytest.approx(0.25)
+    assert w.loc["x", "n_words"] == 7 and w.loc["x", "n_sentences"] == 2
+    assert w.loc["x", "share_positive"] == pytest.approx(0.5)
+    assert "length-weighted" in w.loc["x", "weighting"] and "unweighted" in u.loc["x", "weighting"]
+    art = sentiment.aggregate(scored, level="article", weight="none")
+    assert list(art.columns[:3]) == ["outlet", "doc_id", "method"]
+    with pytest.raises(ValueError, match="weight must be"):
+        sentiment.aggregate(scored, weight="words")
+
+
+def test_towards_clause_scope_separates_actors():
+    sents = pd.DataFrame({"doc_id": ["d"], "sentence_id": [0], "outlet": ["x"],
+                          "text": ["Xiaomi ist gut, aber Huawei ist schlecht."]})
+    clause = sentiment.towards(sents, method="textblob-de-corrected", scope="clause").set_index("actor")
+    assert clause.loc["Xiaomi", "label"] == "positive"
+    assert clause.loc["Huawei", "label"] == "negative"
+    assert clause.loc["Huawei", "scope_text"].strip() == "aber Huawei ist schlecht."
+    whole = sentiment.towards(sents, method="textblob-de-corrected", scope="sentence")
+    assert (whole["polarity"] == 0).all()  # +1 and -1 average out over the sentence
+    tone = sentiment.tone_towards(clause.reset_index())
+    assert set(tone.columns) >= {"outlet", "actor", "n_mentions", "polarity"}
+    custom = sentiment.towards(sents, actors={"Chinesische Hersteller": [r"Xiaomi", r"Huawei"]},
+                               method="textblob-de-corrected")
+    assert (custom["actor"] == "Chinesische Hersteller").sum() == 2
+
+
+def test_agreement_table():
+    table = sentiment.agreement(SAMPLE)
+    for m in sentiment.METHODS:
+        assert f"label_{m}" in table and f"evidence_{m}" in table
+    assert table["agree"].equals(table["n_labels"].eq(1))
+    assert table["pattern"].str.count("/").eq(2).all()
+    summary = sentiment.agreement_summary(table)
+    assert len(summary) == 3 and summary["share_equal"].between(0, 1).all()
+
+
+# --- plots ---------------------------------------------------------------------------------------------
+
+def test_plots_return_axes_and_check_columns():
+    import matplotlib.pyplot as plt
+
+    from analysis import plot, stats
+
+    scored = sentiment.score(SAMPLE, method=["textblob-de", "textblob-de-corrected"])
+    iv = stats.bootstrap_ci(scored[scored["method"] == "textblob-de-corrected"], n_boot=50)
+    ax = plot.sentiment(iv)
+    assert len(ax.get_yticklabels()) == 2 and ax.get_xlabel().startswith("mean sentence polarity")
+    assert plot.sentiment_sentences(scored).get_xlim() == (-1.05, 1.05)
+    bars = plot.sentiment_labels(scored)
+    assert len(bars.get_yticklabels()) == 4  # 2 methods x 2 outlets
+    tone = sentiment.tone_towards(sentiment.towards(
+        pd.DataFrame({"doc_id": ["d"], "sentence_id": [0], "outlet": ["x"], "text": ["Xiaomi ist gut."]}),
+        method="textblob-de-corrected"))
+    assert plot.sentiment_towards(tone).get_yticklabels()[0].get_text() == "Xiaomi"
+    with pytest.raises(KeyError, match="ci_low"):
+        plot.sentiment(iv.drop(columns="ci_low"))
+    plt.close("all")
+
+
+def test_towards_keeps_article_offsets_for_clauses():
+    sents = pd.DataFrame({"doc_id": ["d", "d"], "sentence_id": [0, 1], "outlet": ["x", "x"],
+                          "text": ["Vorher.", "Xiaomi ist gut, aber Huawei ist schlecht."], "start": [0, 8]})
+    out = sentiment.towards(sents, method="textblob-de-corrected").set_index("actor")
+    assert out.loc["Huawei", "start"] == 8 + len("Xiaomi ist gut, aber ")
+    assert out.loc["Huawei", "label"] == "negative" and out.loc["Xiaomi", "label"] == "positive"
