@@ -45,38 +45,65 @@ MONTHS = frozenset(
 )
 
 _CANDIDATE = re.compile(r"(?:[.!?…]+|\.\.\.)[\"'“”»«’)\]]*(?=\s+[\"'„“»«(\[]?[A-ZÄÖÜ0-9])")
-_PREV_TOKEN = re.compile(r"(\S+?)$")
+_NEXT_WORD = re.compile(r"\s*([\w\-]*)")
+_CLOSERS = "\"'“”»«’)]"
+_OPENERS = "(\"'„“»«["
+
+
+def _token_before(text: str, end: int) -> str | None:
+    r"""The run of non-space characters that ends at ``end`` (``None`` if there is none).
+
+    Same result as ``re.search(r"(\S+?)$", text[:end])``, without copying the
+    text or scanning it from the start: ``$`` also matches before a final
+    newline, so a token directly before a trailing ``"\n"`` counts.
+    """
+    if end <= 0:
+        return None
+    stop = end
+    if text[end - 1].isspace():
+        if text[end - 1] == "\n" and end >= 2 and not text[end - 2].isspace():
+            stop = end - 1
+        else:
+            return None
+    i = stop
+    while i > 0 and not text[i - 1].isspace():
+        i -= 1
+    return text[i:stop]
 
 
 def _is_boundary(text: str, end_punct: int, punct: str) -> bool:
     """Decide whether the punctuation run ending at ``end_punct`` ends a sentence."""
-    if not punct.startswith("."):
+    if punct[0] != ".":
         return True
     if punct.startswith("..."):
         return True
-    before = text[: end_punct - len(punct)]
-    m = _PREV_TOKEN.search(before)
-    if not m:
+    before_end = end_punct - len(punct)
+    token = _token_before(text, before_end)
+    if token is None:
         return True
-    token = m.group(1)
-    bare = token.lstrip("(\"'„“»«[").lower()
+    bare = token.lstrip(_OPENERS).lower()
     if not bare:
         return True
     # abbreviations, including dotted ones like "z.B" or "u.a"
-    if bare in ABBREVIATIONS or bare.replace(".", "") in ABBREVIATIONS:
+    if bare in ABBREVIATIONS:
         return False
-    if "." in bare and all(len(seg) <= 2 for seg in bare.split(".") if seg):
-        return False  # d.h, u.a, v.ln, o.ä
+    if "." in bare:
+        if bare.replace(".", "") in ABBREVIATIONS:
+            return False
+        if all(len(seg) <= 2 for seg in bare.split(".") if seg):
+            return False  # d.h, u.a, v.ln, o.ä
     if len(bare) == 1 and bare.isalpha():
         return False  # initials, "z. B."
     if bare.isdigit():
-        after = text[end_punct:].lstrip()
-        nxt = re.match(r"[\w\-]+", after)
-        next_word = nxt.group(0).lower() if nxt else ""
+        next_word = _NEXT_WORD.match(text, end_punct).group(1).lower()
         if next_word in MONTHS or next_word.isdigit():
             return False
-        prev = _PREV_TOKEN.search(before[: len(before) - len(token)].rstrip())
-        if prev and prev.group(1).lower() in ORDINAL_CONTEXT and len(bare) <= 3:
+        # the token before the number (white space between them skipped)
+        j = before_end - len(token)
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        prev = _token_before(text, j)
+        if prev and prev.lower() in ORDINAL_CONTEXT and len(bare) <= 3:
             return False
     return True
 
@@ -114,7 +141,7 @@ def split_spans(text: str) -> list[tuple[int, int]]:
 
 def _is_boundary_run(text: str, m: re.Match) -> bool:
     run = m.group(0)
-    punct = run.rstrip("\"'“”»«’)]")
+    punct = run.rstrip(_CLOSERS)
     end_punct = m.start() + len(punct)
     return _is_boundary(text, end_punct, punct)
 

@@ -1,0 +1,4 @@
+"""``python -m analysis``: the command line (see :mod:`analysis.cli`)."""
+from analysis.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,277 @@
+"""Speed and memory of ``python -m analysis run`` on real long German articles (``make bench``).
+
+What it does, in one run, printing every figure:
+
+1. builds corpora of 10,000 and 100,000 articles by replicating the 1,028
+   10kGNAD test articles (``../shared/data/10kgnad/articles_test.tsv``; the
+   category is the outlet). Copy ``k > 0`` of an article gets `` Meldung k.``
+   appended, so no two articles are identical (the loader drops exact
+   duplicates) and every chunk is new to the cache;
+2. times ``python -m analysis --help`` (median of several runs);
+3. times the naive loop ``TextBlobDE(text).sentiment.polarity`` per article on
+   a sample of the same texts, as written and with one shared Punkt tokenizer
+   (the faster of the two is the baseline; warm-up not counted);
+4. runs the full pipeline cold (empty cache folder, empty lemma cache) through
+   the command line with 1 and 2 Dask workers on 10,000 articles and with 2 on
+   100,000: wall and CPU time, peak memory of the whole process tree (PSS, so
+   pages shared by forked processes count once; sampled every 0.1 s), seconds and peak memory per stage (from ``summary.json``),
+   articles per second, and the ratio against the naive loop per article;
+5. runs the same command again (warm cache) into the same and a new folder;
+6. projects the memory of a 1,000,000-article run from the two sizes.
+
+Wall times depend on what else the machine is doing; CPU times much less, so
+both are printed (the ratio to the naive loop is given for both).
+
+Usage::
+
+    python -m analysis.bench.pipeline                 # 10k and 100k (about 15-20 minutes on 2 cores)
+    python -m analysis.bench.pipeline --sizes 10000   # only 10k
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .. import paths
+
+SOURCE = paths.SHARED_DATA / "10kgnad" / "articles_test.tsv"
+
+
+def build_corpus(n: int, folder: Path) -> Path:
+    """``n`` articles replicated from 10kGNAD as a TSV (category, text); copies made distinct."""
+    import csv
+
+    target = folder / f"gnad_{n}.tsv"
+    if target.is_file():
+        return target
+    with open(SOURCE, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    tmp = target.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter="\t")
+        writer.writerow(["category", "text"])
+        for i in range(n):
+            row = rows[i % len(rows)]
+            copy = i // len(rows)
+            text = row["text"] if copy == 0 else f"{row['text']} Meldung {copy}."
+            writer.writerow([row["category"], text])
+    tmp.replace(target)
+    return target
+
+
+def _median_seconds(cmd: list[str], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+class _TreeMemory:
+    """Peak memory (PSS, else RSS) of a process and all its descendants, sampled in a thread."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    try:  # PSS: shared pages (forked workers) counted once in the sum
+                        total += getattr(p.memory_full_info(), "pss", 0) or p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            self._stop.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_cli(args: list[str], env: dict) -> dict:
+    """Run ``python -m analysis`` with ``args``: wall and CPU seconds, peak tree memory, exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    meter = _TreeMemory(proc.pid)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    peak = meter.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode != 0:
+        raise RuntimeError(f"python -m analysis {' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return {"wall": wall, "cpu": cpu, "peak": peak, "stderr": err}
+
+
+def naive_textblob(corpus_path: Path, sample: int) -> dict:
+    """Seconds per article of the naive loop on the first ``sample`` articles, two ways.
+
+    ``as_written``: ``TextBlobDE(text).sentiment.polarity`` per article, as a user
+    writes it; every ``TextBlobDE`` builds a new NLTK Punkt tokenizer, which
+    re-reads the German Punkt tables. ``shared``: the same with one tokenizer
+    built once (``TextBlobDE(text, tokenizer=tok)``), which gives the same
+    polarities and is the stronger baseline; the targets are checked against it.
+    One warm-up article each is not counted.
+    """
+    import csv
+
+    from textblob_de import NLTKPunktTokenizer, TextBlobDE
+
+    with open(corpus_path, encoding="utf-8", newline="") as f:
+        texts = [r["text"] for _, r in zip(range(sample + 1), csv.DictReader(f, delimiter="\t"))]
+    out = {"articles": len(texts) - 1}
+    tok = NLTKPunktTokenizer()
+    for name, make in (("shared", lambda t: TextBlobDE(t, tokenizer=tok)), ("as_written", TextBlobDE)):
+        texts_here = texts if name == "shared" else texts[: max(2, len(texts) // 4)]
+        make(texts_here[0]).sentiment.polarity  # warm-up: lexicon loading is not counted
+        t0, c0 = time.perf_counter(), time.process_time()
+        for text in texts_here[1:]:
+            make(text).sentiment.polarity
+        n = len(texts_here) - 1
+        out[name] = {"articles": n, "wall": (time.perf_counter() - t0) / n, "cpu": (time.process_time() - c0) / n}
+    return out
+
+
+def _mb(n: float) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def _stage_table(summary: dict) -> list[str]:
+    lines = []
+    order = ["load", "sentences", "tokens", "sentiment", "frames", "keyness", "write"]
+    for stage in order + [s for s in summary["seconds"] if s not in order]:
+        if stage in summary["seconds"]:
+            lines.append(f"      {stage:<10} {summary['seconds'][stage]:9.1f} s   peak {_mb(summary['peak_rss'].get(stage, 0)):>9}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.bench.pipeline", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="corpus sizes (default 10000 100000)")
+    parser.add_argument("--scaling-size", type=int, default=10_000, help="size for the 1 vs 2 worker comparison")
+    parser.add_argument("--naive-sample", type=int, default=200, help="articles for the naive TextBlobDE loop")
+    parser.add_argument("--workdir", type=Path, default=None, help="folder for corpora, caches and outputs")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args(argv)
+    if not SOURCE.is_file():
+        print(f"10kGNAD not found at {SOURCE}; set MEDIA_ANALYSIS_SHARED to the shared folder", file=sys.stderr)
+        return 1
+    work = args.workdir or Path(tempfile.gettempdir()) / "media-analysis-bench"
+    work.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, TQDM_DISABLE="1", PYTHONHASHSEED="0")
+    print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; work folder {work}")
+    try:
+        load = os.getloadavg()
+        print(f"load average at start: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    except OSError:
+        pass
+    sizes = sorted(set(args.sizes))
+    corpora = {n: build_corpus(n, work) for n in sorted(set(sizes) | {args.scaling_size})}
+
+    help_s = _median_seconds([sys.executable, "-m", "analysis", "--help"])
+    print(f"\n`python -m analysis --help`: {help_s * 1000:.0f} ms (median of 7)")
+
+    both = naive_textblob(corpora[min(corpora)], args.naive_sample)
+    written, naive = both["as_written"], both["shared"]
+    print(f"naive loop TextBlobDE(text).sentiment.polarity per article, on the first articles of the same corpus:\n"
+          f"   as written ({written['articles']} articles): {written['wall'] * 1000:.1f} ms wall, "
+          f"{written['cpu'] * 1000:.1f} ms CPU (a new Punkt tokenizer per article)\n"
+          f"   one shared tokenizer ({naive['articles']} articles): {naive['wall'] * 1000:.1f} ms wall, "
+          f"{naive['cpu'] * 1000:.1f} ms CPU  <- the baseline for the ratios below")
+
+    results = {}
+    plan = []
+    if args.scaling_size:
+        plan.append((args.scaling_size, 1))
+    for n in sizes:
+        plan.append((n, 2))
+    for n, workers in plan:
+        tag = f"{n}-w{workers}"
+        cache_dir, out = work / f"cache-{tag}", work / f"out-{tag}"
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        run_env = dict(env, MEDIA_ANALYSIS_CACHE=str(cache_dir / "terms"))  # the lemma cache starts empty too
+        cmd = ["run", str(corpora[n]), "--outlet", "category", "--out", str(out), "--cache-dir", str(cache_dir),
+               "--workers", str(workers), "--quiet"]
+        print(f"\n== {n:,} articles, {workers} worker(s): python -m analysis {' '.join(cmd)}")
+        cold = run_cli(cmd, run_env)
+        summary = json.loads((out / "summary.json").read_text())
+        per_article = cold["wall"] / summary["articles"]
+        per_article_cpu = cold["cpu"] / summary["articles"]
+        print(f"   cold: {cold['wall']:.1f} s wall, {cold['cpu']:.1f} s CPU, peak memory {_mb(cold['peak'])} "
+              f"(all processes); {summary['articles'] / cold['wall']:,.0f} articles/s")
+        print(f"   per article: {per_article * 1000:.2f} ms wall, {per_article_cpu * 1000:.2f} ms CPU -> "
+              f"{naive['wall'] / per_article:.1f}x faster than the naive loop (wall), "
+              f"{naive['cpu'] / per_article_cpu:.1f}x (CPU)")
+        print("   per stage (seconds summed over chunks, in the workers for per-chunk stages; peak RSS of one process):")
+        print("\n".join(_stage_table(summary)))
+        # warm: the same command again (median of 3), with --help timed right before, under the same load
+        help_now = _median_seconds([sys.executable, "-m", "analysis", "--help"], runs=5)
+        warm_same = statistics.median(run_cli(cmd, run_env)["wall"] for _ in range(3))
+        warm_out = run_cli(cmd, run_env)["stderr"]
+        warm_new = run_cli([*cmd[:4], "--out", str(out) + "-again", *cmd[6:]], run_env)
+        shutil.rmtree(str(out) + "-again", ignore_errors=True)
+        hit = "unchanged since a cached run" in warm_out or warm_same < 0.2 * cold["wall"]
+        print(f"   warm (same command again, median of 3): {warm_same * 1000:.0f} ms = {warm_same / help_now:.2f}x "
+              f"--help ({help_now * 1000:.0f} ms, timed just before), {cold['wall'] / warm_same:,.0f}x faster than cold"
+              f"{'' if hit else ' (NOT a finished-run cache hit: code of a stage changed since the cold run?)'}; "
+              f"into a new folder (copies the files): {warm_new['wall'] * 1000:.0f} ms")
+        results[tag] = {"cold": cold, "summary": summary, "warm": warm_same, "warm_new": warm_new["wall"], "help": help_now}
+
+    print("\n== summary")
+    print(f"   --help {help_s * 1000:.0f} ms at the start; naive TextBlobDE (shared tokenizer) "
+          f"{naive['wall'] * 1000:.1f} ms/article wall, {naive['cpu'] * 1000:.1f} ms CPU")
+    w1 = results.get(f"{args.scaling_size}-w1")
+    w2 = results.get(f"{args.scaling_size}-w2")
+    if w1 and w2:
+        print(f"   scaling on {args.scaling_size:,} articles: 1 worker {w1['cold']['wall']:.1f} s, 2 workers "
+              f"{w2['cold']['wall']:.1f} s -> speed-up {w1['cold']['wall'] / w2['cold']['wall']:.2f}x")
+    two = sorted((int(t.split("-")[0]), r) for t, r in results.items() if t.endswith("-w2"))
+    if len(two) >= 2:
+        (n0, r0), (n1, r1) = two[0], two[-1]
+        slope = (r1["cold"]["peak"] - r0["cold"]["peak"]) / (n1 - n0)
+        base = r0["cold"]["peak"] - slope * n0
+        print(f"   peak memory (2 workers): {n0:,} articles {_mb(r0['cold']['peak'])}, {n1:,} articles "
+              f"{_mb(r1['cold']['peak'])}; growth {slope / 1024:.1f} KB per article -> projected for 1,000,000 "
+              f"articles on one machine: {_mb(base + slope * 1_000_000)}")
+    for tag, r in results.items():
+        s = r["summary"]
+        print(f"   {tag}: cold {r['cold']['wall']:.1f} s ({s['articles'] / r['cold']['wall']:,.0f} art/s, "
+              f"peak {_mb(r['cold']['peak'])}), warm {r['warm'] * 1000:.0f} ms ({r['warm'] / r['help']:.2f}x --help)")
+    if not args.keep:
+        for tag in results:
+            shutil.rmtree(work / f"cache-{tag}", ignore_errors=True)
+            shutil.rmtree(work / f"out-{tag}", ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

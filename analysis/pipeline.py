@@ -1,0 +1,691 @@
+"""The whole analysis as one pipeline of stages on DataFrames, in chunks, with a cache.
+
+Stages (each a function from DataFrame to DataFrame, usable on its own):
+
+==============  ==========================================  ============================================
+stage           function                                    output
+==============  ==========================================  ============================================
+``load``        :func:`load`                                articles (:func:`analysis.corpus.load`)
+``sentences``   :func:`sentences`                           sentences (:func:`analysis.corpus.sentences`)
+``tokens``      :func:`tokens`                              tokens (:func:`analysis.tokens.tokenize`)
+``sentiment``   :func:`sentiment`                           per sentence (:func:`analysis.sentiment.score`)
+``frames``      :func:`frames`                              per sentence (:func:`analysis.framing.code`)
+``keyness``     :func:`term_counts` per chunk, summed;      key terms per outlet
+                then :func:`keyness_from_counts`            (same result as :func:`analysis.keyness.compare`)
+==============  ==========================================  ============================================
+
+:func:`run` applies them to a corpus of any size: the articles are cut into
+chunks (a few hundred articles each, boundaries chosen by content so the cache
+stays valid when articles are added or edited), each chunk goes through the
+per-article stages and is written out at once, so memory holds one chunk's
+tables, not the corpus's. Keyness needs only the per-outlet term counts, which
+are summed over the chunks. Chunks run in this process, or on Dask partitions
+(:mod:`analysis.parallel`) with ``workers > 1`` or a scheduler address; the
+results are identical.
+
+Every chunk's tables are cached (:mod:`analysis.cache`), keyed by the chunk's
+articles and the version of each stage; the finished output files are cached
+too, keyed by the input's content, so a re-run of the same corpus only copies
+the files (or finds them still in place).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import cache as cache_mod
+from . import corpus
+from . import tokens as tokens_mod
+
+__all__ = [
+    "STAGES",
+    "load",
+    "sentences",
+    "tokens",
+    "sentiment",
+    "frames",
+    "term_counts",
+    "sum_counts",
+    "keyness_from_counts",
+    "article_keys",
+    "chunk_bounds",
+    "stage_versions",
+    "process_chunk",
+    "run",
+]
+
+#: The stages, in order; timings and memory are reported per stage.
+STAGES = ("load", "sentences", "tokens", "sentiment", "frames", "keyness")
+#: Tables computed per chunk (and cached per chunk).
+CHUNK_TABLES = ("sentences", "sentiment", "frames", "counts")
+#: Key columns carried into the per-sentence result tables.
+SENTENCE_KEYS = ["doc_id", "outlet", "paragraph", "part", "sentence_id"]
+#: Output tables with fewer rows than this are also written as CSV.
+CSV_MAX_ROWS = 50_000
+DEFAULT_CHUNK_SIZE = 1000
+#: With ``workers="auto"``, corpora of at least this many articles use all cores (Dask).
+AUTO_PARALLEL_ARTICLES = 2_000
+DEFAULT_CODEBOOK = cache_mod.DEFAULT_CODEBOOK
+stage_versions = cache_mod.stage_versions
+run_key = cache_mod.run_key
+
+# --------------------------------------------------------------------------- stages
+
+
+def load(path: str | os.PathLike, **column_mapping: str) -> pd.DataFrame:
+    """Stage ``load``: the articles table (see :func:`analysis.corpus.load`)."""
+    return corpus.load(path, **column_mapping)
+
+
+def sentences(articles: pd.DataFrame) -> pd.DataFrame:
+    """Stage ``sentences``: one row per sentence (see :func:`analysis.corpus.sentences`)."""
+    return corpus.sentences(articles)
+
+
+def tokens(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Stage ``tokens``: one row per token (see :func:`analysis.tokens.tokenize`)."""
+    return tokens_mod.tokenize(sentences)
+
+
+def _sentiment_module():
+    try:
+        from . import sentiment as module  # noqa: PLC0415 - built by the sentiment issue
+    except ImportError:
+        return None
+    return module if hasattr(module, "score") else None
+
+
+def _new_columns(result: pd.DataFrame, data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The key columns of ``data`` plus the columns ``result`` added to it."""
+    added = [c for c in result.columns if c not in data.columns]
+    out = pd.concat([data[keys].reset_index(drop=True), result[added].reset_index(drop=True)], axis=1)
+    for col in added:  # nested evidence (lists, dicts) becomes JSON text so it can be stored
+        if out[col].dtype == object and len(out) and not out[col].map(lambda v: v is None or isinstance(v, str)).all():
+            out[col] = out[col].map(lambda v: v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
+    return out
+
+
+def sentiment(sentences: pd.DataFrame, *, method: str | None = None) -> pd.DataFrame:
+    """Stage ``sentiment``: the sentence keys plus the columns :func:`analysis.sentiment.score` adds.
+
+    Raises
+    ------
+    ImportError
+        If :mod:`analysis.sentiment` is not installed.
+    """
+    module = _sentiment_module()
+    if module is None:
+        raise ImportError("analysis.sentiment.score is not available")
+    kwargs = {} if method is None else {"method": method}
+    scored = module.score(sentences, text="text", **kwargs)
+    return _new_columns(scored, sentences, [k for k in SENTENCE_KEYS if k in sentences.columns])
+
+
+_CODEBOOKS: dict = {}
+
+
+def _codebook(codebook):
+    """The loaded codebook, parsed once per process (and again when its file changes)."""
+    if not isinstance(codebook, (str, os.PathLike)):
+        return codebook
+    from . import codebook as cbm
+
+    path = cache_mod._codebook_file(codebook)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return codebook  # let framing report the unknown codebook
+    key = (str(codebook), str(path), stamp)
+    if key not in _CODEBOOKS:
+        _CODEBOOKS.clear()
+        _CODEBOOKS[key] = cbm.load(codebook)
+    return _CODEBOOKS[key]
+
+
+def frames(sentences: pd.DataFrame, *, codebook: str | os.PathLike = DEFAULT_CODEBOOK) -> pd.DataFrame:
+    """Stage ``frames``: the sentence keys plus one boolean column per frame and the evidence.
+
+    See :func:`analysis.framing.code`.
+    """
+    from . import framing
+
+    coded = framing.code(sentences, text="text", codebook=_codebook(codebook))
+    return _new_columns(coded, sentences, [k for k in SENTENCE_KEYS if k in sentences.columns])
+
+
+#: Tokens that make the next token "sentence-initial" (as in :func:`analysis.terms.annotate`).
+_OPENING = ["„", "“", '"', "»", "«", "(", "–", "-"]
+_COUNTED_KINDS = ["word", "number", "url"]
+
+
+def term_counts(tokens: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """Per-chunk part of stage ``keyness``: how often each word form occurs per group.
+
+    One row per group, kind, surface form, lower-case form and whether the form
+    stood at the start of a sentence (which decides its lemma, see
+    :func:`analysis.terms.annotate`), with the count ``n``. Counts of chunks add
+    up (:func:`sum_counts`); :func:`keyness_from_counts` turns the sum into key
+    terms.
+    """
+    token_id = tokens["token_id"].to_numpy()
+    token = tokens["token"].to_numpy(dtype=object)
+    first = token_id == 0
+    if len(tokens):
+        prev_quote = np.zeros(len(tokens), dtype=bool)
+        prev_quote[1:] = np.isin(token[:-1], _OPENING) & (token_id[1:] == 1)
+        first |= prev_quote
+    keep = np.isin(tokens["kind"].to_numpy(), _COUNTED_KINDS)
+    frame = pd.DataFrame(
+        {
+            by: tokens[by].to_numpy()[keep],
+            "kind": tokens["kind"].to_numpy()[keep],
+            "token": token[keep],
+            "lower": tokens["lower"].to_numpy()[keep],
+            "first": first[keep],
+        }
+    )
+    keys = [by, "kind", "token", "lower", "first"]
+    return frame.groupby(keys, sort=False, observed=True).size().rename("n").reset_index()
+
+
+def sum_counts(parts: list[pd.DataFrame], *, by: str = "outlet") -> pd.DataFrame:
+    """Add up :func:`term_counts` tables."""
+    parts = [p for p in parts if p is not None and len(p)]
+    if not parts:
+        return pd.DataFrame({by: [], "kind": [], "token": [], "lower": [], "first": [], "n": []})
+    frame = pd.concat(parts, ignore_index=True)
+    keys = [by, "kind", "token", "lower", "first"]
+    return frame.groupby(keys, sort=False, observed=True)["n"].sum().reset_index()
+
+
+def keyness_from_counts(
+    counts: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    measure: str = "g2",
+    unit: str = "lemma",
+    min_count: int = 2,
+) -> pd.DataFrame:
+    """Stage ``keyness``: :func:`analysis.keyness.compare` (every outlet against the rest) from summed counts.
+
+    The same result as ``keyness.compare(tokens, by=by, measure=measure, unit=unit,
+    min_count=min_count)`` on the whole corpus's tokens (a test checks this), but
+    from the counts of :func:`term_counts`, so the tokens of a large corpus never
+    need to be in memory together. With one group only, the group is compared
+    with general German (``reference="wordfreq"``).
+    """
+    from . import keyness as key
+    from . import terms
+
+    if counts.empty:
+        return pd.DataFrame(columns=key.COLUMNS)
+    compact = counts.rename(columns={}).copy()
+    compact["token_id"] = np.where(compact["first"].to_numpy(dtype=bool), 0, 1)
+    compact = compact.drop(columns=["first"])
+    ann = terms.annotate(compact, unit=unit, stopwords=True)
+    n = ann["n"].to_numpy()
+    totals = ann.loc[ann["counted"].to_numpy()].groupby(by, observed=True, sort=True)["n"].sum()
+    rows = ann[ann["term"].notna()]
+    freq = rows.groupby([by, "term"], observed=True, sort=True)["n"].sum().rename("n").reset_index()
+    del n
+    table = freq.pivot_table(index="term", columns=by, values="n", aggfunc="sum", fill_value=0, observed=True)
+    table.columns = [str(c) for c in table.columns]
+    totals = totals[totals.index.isin(freq[by].unique())]
+    totals.index = [str(i) for i in totals.index]
+    groups = list(totals.index)
+    general = len(groups) < 2
+    frames_out = []
+    if general:
+        ref_freq = key._general_reference(ann, table.index, unit)
+    for t in groups:
+        a = table[t].to_numpy(dtype=float)
+        n_t = float(totals[t])
+        if general:
+            b = ref_freq.reindex(table.index).to_numpy(dtype=float) * key.REFERENCE_SIZE
+            n_r = float(key.REFERENCE_SIZE)
+            label = "general German (wordfreq)"
+            keep = a >= min_count
+        else:
+            others = [g for g in groups if g != t]
+            b = table[others].to_numpy(dtype=float).sum(axis=1)
+            n_r = float(totals[others].sum())
+            label = others[0] if len(others) == 1 else "rest (" + ", ".join(others) + ")"
+            keep = (a + b >= min_count) & (a + b > 0)
+        a, b = a[keep], b[keep]
+        term = table.index.to_numpy()[keep]
+        stat, p = key._measure(measure, a, b, n_t, n_r, "none", "four-cell", "corpus", None, term, ann, unit)
+        frame = pd.DataFrame(
+            {
+                "target": t,
+                "reference": label,
+                "term": term,
+                "n_target": a.astype(int),
+                "n_reference": b if general else b.astype(int),
+                "total_target": int(n_t),
+                "total_reference": n_r if general else int(n_r),
+                "per_1000_target": 1000 * a / n_t,
+                "per_1000_reference": 1000 * b / n_r,
+                "stat": stat,
+                "p": p,
+                "effect": key.log_ratio(a, b, n_t, n_r),
+                "measure": measure,
+            }
+        )
+        frames_out.append(frame.sort_values(["stat", "term"], ascending=[False, True], kind="stable"))
+    out = pd.concat(frames_out, ignore_index=True) if frames_out else pd.DataFrame(columns=key.COLUMNS)
+    return out[key.COLUMNS]
+
+
+# --------------------------------------------------------------------------- chunks and versions
+
+
+def article_keys(articles: pd.DataFrame) -> list[str]:
+    """A content hash per article: its id, outlet, parts and text (what every derived row depends on)."""
+    parts = articles["parts"] if "parts" in articles.columns else [""] * len(articles)
+    return [
+        cache_mod.text_digest(d, o, p, t)
+        for d, o, p, t in zip(articles["doc_id"].astype(str), articles["outlet"].astype(str),
+                              pd.Series(parts).astype(str), articles["text"].astype(str))
+    ]
+
+
+def chunk_bounds(keys: list[str], *, size: int = DEFAULT_CHUNK_SIZE) -> list[tuple[int, int]]:
+    """Cut the articles into chunks of about ``size``, with boundaries chosen by content.
+
+    An article closes a chunk when its hash, read as a number, is divisible by
+    ``size`` (and the chunk has at least ``size // 4`` articles), or when the chunk
+    reaches ``4 * size``. Editing, inserting or removing an article therefore moves
+    at most the boundaries next to it, and the other chunks keep their cache keys.
+    """
+    size = max(int(size), 1)
+    bounds, start = [], 0
+    low, high = max(size // 4, 1), 4 * size
+    for i, k in enumerate(keys):
+        length = i - start + 1
+        if length >= high or (length >= low and int(k[:12], 16) % size == 0):
+            bounds.append((start, i + 1))
+            start = i + 1
+    if start < len(keys):
+        bounds.append((start, len(keys)))
+    return bounds
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _reset_peak() -> None:
+    """Reset the kernel's peak-RSS mark of this process (Linux; no-op elsewhere)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def _peak_rss() -> int:
+    """Peak resident memory of this process in bytes since the last :func:`_reset_peak`."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+@dataclass
+class Meter:
+    """Wall time and peak memory per stage, added up over chunks."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    peak: dict[str, int] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        _reset_peak()
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+            self.peak[name] = max(self.peak.get(name, 0), _peak_rss())
+
+    def add(self, other: "Meter | Mapping") -> None:
+        seconds = other.seconds if isinstance(other, Meter) else other["seconds"]
+        peak = other.peak if isinstance(other, Meter) else other["peak"]
+        for k, v in seconds.items():
+            self.seconds[k] = self.seconds.get(k, 0.0) + v
+        for k, v in peak.items():
+            self.peak[k] = max(self.peak.get(k, 0), v)
+
+    def as_dict(self) -> dict:
+        return {"seconds": dict(self.seconds), "peak": dict(self.peak)}
+
+
+# --------------------------------------------------------------------------- one chunk
+
+
+@dataclass
+class Plan:
+    """What to compute for every chunk, and where to cache it."""
+
+    versions: dict[str, str]
+    codebook: str | os.PathLike = DEFAULT_CODEBOOK
+    sentiment_method: str | None = None
+    by: str = "outlet"
+    with_sentiment: bool = True
+    cache_root: str | None = None
+    cache_enabled: bool = False
+
+    def cache(self) -> cache_mod.Cache:
+        return cache_mod.Cache(self.cache_root, enabled=self.cache_enabled)
+
+
+def process_chunk(articles: pd.DataFrame, chunk_key: str, plan: Plan) -> dict:
+    """The per-article stages for one chunk of articles, read from the cache where possible.
+
+    Returns
+    -------
+    dict
+        ``sentences``, ``sentiment`` (``None`` without the sentiment module),
+        ``frames`` and ``counts`` tables, ``meter`` (seconds and peak memory per
+        stage) and ``hits`` (the tables that came from the cache).
+    """
+    cache = plan.cache()
+    meter = Meter()
+    out: dict = {"hits": []}
+    versions = plan.versions
+
+    def cached(table: str):
+        found = cache.read_chunk(table, versions[table], chunk_key)
+        if found is not None:
+            out["hits"].append(table)
+        return found
+
+    def store(table: str, frame: pd.DataFrame) -> None:
+        cache.write_chunk(table, versions[table], chunk_key, frame)
+
+    with meter.stage("sentences"):
+        sents = cached("sentences")
+        if sents is None:
+            sents = sentences(articles)
+            store("sentences", sents)
+    out["sentences"] = sents
+
+    if plan.with_sentiment:
+        with meter.stage("sentiment"):
+            senti = cached("sentiment")
+            if senti is None:
+                senti = sentiment(sents, method=plan.sentiment_method)
+                store("sentiment", senti)
+        out["sentiment"] = senti
+    else:
+        out["sentiment"] = None
+
+    with meter.stage("frames"):
+        coded = cached("frames")
+        if coded is None:
+            coded = frames(sents, codebook=plan.codebook)
+            store("frames", coded)
+    out["frames"] = coded
+
+    with meter.stage("keyness"):
+        counts = cached("counts")
+    if counts is None:
+        with meter.stage("tokens"):
+            toks = tokens(sents)
+        with meter.stage("keyness"):
+            counts = term_counts(toks, by=plan.by)
+            del toks
+            store("counts", counts)
+    out["counts"] = counts
+    out["meter"] = meter.as_dict()
+    return out
+
+
+# --------------------------------------------------------------------------- output
+
+
+class _TableWriter:
+    """Append chunks of one table to a Parquet file (written under a temporary name, then renamed)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        self.writer = None
+        self.schema = None
+        self.rows = 0
+
+    def write(self, frame: pd.DataFrame | None) -> None:
+        if frame is None:
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self.schema is None:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+            self.schema = pa.schema(fields).remove_metadata()
+            table = table.cast(self.schema)
+            self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
+        else:
+            table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
+        self.writer.write_table(table)
+        self.rows += len(frame)
+
+    def close(self) -> bool:
+        if self.writer is None:
+            return False
+        self.writer.close()
+        os.replace(self.tmp, self.path)
+        return True
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            with contextlib.suppress(Exception):
+                self.writer.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
+
+
+def _write_small(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    writer = _TableWriter(path)
+    writer.write(frame)
+    if not writer.close():
+        frame.to_parquet(path, index=False)
+
+
+# --------------------------------------------------------------------------- the whole run
+
+
+def _progress(total: int, desc: str, enabled: bool | None):
+    from tqdm.auto import tqdm
+
+    quiet = os.environ.get("CI", "").lower() in {"1", "true", "yes"} or os.environ.get("TQDM_DISABLE", "") not in {"", "0"}
+    disable = (not enabled) if enabled is not None else quiet
+    return tqdm(total=total, desc=desc, unit="art", disable=disable or quiet, leave=False, dynamic_ncols=True)
+
+
+def run(
+    source: str | os.PathLike | pd.DataFrame,
+    *,
+    out: str | os.PathLike,
+    column_mapping: Mapping[str, str] | None = None,
+    codebook: str | os.PathLike = DEFAULT_CODEBOOK,
+    sentiment_method: str | None = None,
+    measure: str = "g2",
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    workers: int | str = 1,
+    scheduler: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: bool | None = None,
+    run_key: str | None = None,
+) -> dict:
+    """Run every stage on a corpus and write the tables to ``out``.
+
+    Parameters
+    ----------
+    source
+        A corpus path (anything :func:`analysis.corpus.load` reads) or an articles table.
+    out
+        Output folder: ``articles``, ``sentences``, ``sentiment``, ``frames`` and
+        ``keyness`` as Parquet (and CSV when they have fewer than
+        :data:`CSV_MAX_ROWS` rows), ``removed.csv``/``skipped.csv`` from
+        loading, and ``summary.json`` (counts, seconds and peak memory per stage).
+    column_mapping
+        Passed to :func:`analysis.corpus.load` (``{"text": "body", ...}``).
+    codebook, sentiment_method, measure
+        The framing codebook, the sentiment method (``None``: the module's
+        default) and the keyness measure.
+    cache_dir, use_cache
+        The cache folder (default :func:`analysis.cache.cache_root`) and whether to use it.
+    workers, scheduler
+        ``"auto"``: all cores for corpora of :data:`AUTO_PARALLEL_ARTICLES` or more
+        articles, else 1. ``workers > 1`` runs the chunks on a Dask ``LocalCluster`` with that many
+        worker processes; ``scheduler`` connects to an existing Dask cluster.
+    chunk_size
+        Average articles per chunk.
+    progress
+        Show a progress bar (default: yes, unless ``CI`` or ``TQDM_DISABLE`` is set).
+    run_key
+        The finished-run cache key computed by the CLI (stored with the outputs).
+
+    Returns
+    -------
+    dict
+        The summary also written to ``summary.json``.
+    """
+    t_start = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    mapping = dict(column_mapping or {})
+    meter = Meter()
+    with meter.stage("load"):
+        articles = source.copy() if isinstance(source, pd.DataFrame) else load(source, **mapping)
+        removed = corpus.removed(articles)
+        skipped = corpus.skipped(articles)
+        articles.attrs = {}
+        keys = article_keys(articles)
+        bounds = chunk_bounds(keys, size=chunk_size)
+    if workers == "auto":
+        workers = min(os.cpu_count() or 1, 8) if len(articles) >= AUTO_PARALLEL_ARTICLES else 1
+    with_sentiment = _sentiment_module() is not None
+    if not with_sentiment:
+        warnings.warn("analysis.sentiment is not available: the sentiment table is not written", stacklevel=2)
+    versions = stage_versions(codebook=codebook, sentiment_method=sentiment_method, measure=measure, mapping=mapping)
+    cache = cache_mod.Cache(cache_dir, enabled=use_cache)
+    plan = Plan(versions=versions, codebook=str(codebook), sentiment_method=sentiment_method,
+                with_sentiment=with_sentiment, cache_root=str(cache.root), cache_enabled=use_cache)
+    chunk_keys = [cache_mod.text_digest(*keys[a:b]) for a, b in bounds]
+
+    writers = {name: _TableWriter(out / f"{name}.parquet") for name in ("articles", "sentences", "sentiment", "frames")}
+    counts_parts: list[pd.DataFrame] = []
+    counts_rows = 0
+    hits = {t: 0 for t in CHUNK_TABLES}
+    t_chunks = time.perf_counter()
+    bar = _progress(len(articles), "analysis", progress)
+    try:
+        results = _execute(articles, bounds, chunk_keys, plan, workers=workers, scheduler=scheduler)
+        for (a, b), result in zip(bounds, results):
+            with meter.stage("write"):
+                writers["articles"].write(articles.iloc[a:b])
+                for name in ("sentences", "sentiment", "frames"):
+                    writers[name].write(result[name])
+            meter.add(result["meter"])
+            for t in result["hits"]:
+                hits[t] += 1
+            counts_parts.append(result["counts"])
+            counts_rows += len(result["counts"])
+            if counts_rows > 2_000_000 and len(counts_parts) > 1:
+                with meter.stage("keyness"):
+                    counts_parts = [sum_counts(counts_parts)]
+                    counts_rows = len(counts_parts[0])
+            bar.update(b - a)
+        written = {name: w.close() for name, w in writers.items()}
+    except BaseException:
+        for w in writers.values():
+            w.abort()
+        raise
+    finally:
+        bar.close()
+    t_chunks = time.perf_counter() - t_chunks
+    with meter.stage("keyness"):
+        total_counts = sum_counts(counts_parts)
+        del counts_parts
+        key_table = keyness_from_counts(total_counts, measure=measure)
+    with meter.stage("write"):
+        _write_parquet(key_table, out / "keyness.parquet")
+        _write_small(removed, out / "removed.csv")
+        _write_small(skipped, out / "skipped.csv")
+        files = {"keyness.parquet", "removed.csv", "skipped.csv"}
+        if len(key_table) < CSV_MAX_ROWS:
+            _write_small(key_table, out / "keyness.csv")
+            files.add("keyness.csv")
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                (out / "keyness.csv").unlink()
+        rows = {"articles": len(articles), "keyness": len(key_table)}
+        for name, ok in written.items():
+            if not ok:
+                with contextlib.suppress(FileNotFoundError):
+                    (out / f"{name}.parquet").unlink()  # a stale file from an earlier run would mislead
+                continue
+            files.add(f"{name}.parquet")
+            rows[name] = writers[name].rows
+            if writers[name].rows < CSV_MAX_ROWS:
+                pd.read_parquet(out / f"{name}.parquet").to_csv(out / f"{name}.csv", index=False)
+                files.add(f"{name}.csv")
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    (out / f"{name}.csv").unlink()
+    total = time.perf_counter() - t_start
+    summary = {
+        "articles": len(articles),
+        "rows": rows,
+        "chunks": len(bounds),
+        "cache_hits": hits,
+        "cache": str(cache.root) if use_cache else None,
+        "workers": workers if scheduler is None else f"scheduler {scheduler}",
+        "seconds": {k: round(v, 4) for k, v in meter.seconds.items()},
+        "peak_rss": meter.peak,
+        "seconds_chunks": round(t_chunks, 4),
+        "seconds_total": round(total, 4),
+        "articles_per_second": round(len(articles) / total, 2) if total else None,
+        "sentiment": "computed" if with_sentiment else "unavailable",
+        "versions": versions,
+        "files": sorted(files) + ["summary.json"],
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    if run_key is not None:
+        cache.put_run(run_key, {name: out / name for name in summary["files"]},
+                      {"articles": len(articles), "rows": rows})
+    cache_mod.write_marker(out, run_key, summary["files"])
+    return summary
+
+
+def _execute(articles: pd.DataFrame, bounds, chunk_keys, plan: Plan, *, workers: int, scheduler: str | None):
+    """Chunk results in chunk order: in this process, or on Dask (see :mod:`analysis.parallel`)."""
+    if scheduler is None and workers <= 1:
+        return (process_chunk(articles.iloc[a:b], k, plan) for (a, b), k in zip(bounds, chunk_keys))
+    from . import parallel
+
+    return parallel.process_chunks(articles, bounds, chunk_keys, plan, workers=workers, scheduler=scheduler)

@@ -1,0 +1,151 @@
+"""The pipeline: stages, chunking, keyness from summed counts, and the command line."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis import cache, corpus, keyness, paths, pipeline
+
+PY = sys.executable
+
+
+@pytest.fixture(scope="module")
+def gnad_sample():
+    """40 real articles of two categories from 10kGNAD (skips without the shared data)."""
+    path = paths.SHARED_DATA / "10kgnad" / "articles_test.tsv"
+    if not path.is_file():
+        pytest.skip(f"10kGNAD not found at {path}")
+    raw = pd.read_csv(path, sep="\t")
+    raw = pd.concat([raw[raw.category == "Kultur"].head(20), raw[raw.category == "Web"].head(20)])
+    articles = pd.DataFrame({"doc_id": [f"g{i:03d}" for i in range(len(raw))], "outlet": raw["category"].to_numpy(),
+                             "text": raw["text"].to_numpy(), "parts": "lead"})
+    return articles
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    articles = corpus.load(paths.SEEDS)
+    articles.attrs = {}
+    return articles
+
+
+def test_keyness_from_summed_chunk_counts_equals_compare(gnad_sample):
+    sents = pipeline.sentences(gnad_sample)
+    toks = pipeline.tokens(sents)
+    expected = keyness.compare(toks, by="outlet", measure="g2")
+    # counts of three uneven chunks, summed
+    bounds = [(0, 7), (7, 25), (25, len(gnad_sample))]
+    parts = [pipeline.term_counts(pipeline.tokens(pipeline.sentences(gnad_sample.iloc[a:b]))) for a, b in bounds]
+    got = pipeline.keyness_from_counts(pipeline.sum_counts(parts), measure="g2")
+    assert len(got) > 100
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
+
+
+def test_keyness_single_outlet_uses_general_german(seeds):
+    one = seeds.iloc[:1]
+    counts = pipeline.term_counts(pipeline.tokens(pipeline.sentences(one)))
+    got = pipeline.keyness_from_counts(counts)
+    expected = keyness.compare(pipeline.tokens(pipeline.sentences(one)), by="outlet", reference="wordfreq")
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
+
+
+def test_term_counts_add_up_to_the_word_tokens(seeds):
+    toks = pipeline.tokens(pipeline.sentences(seeds))
+    counts = pipeline.term_counts(toks)
+    assert counts["n"].sum() == toks["kind"].isin(["word", "number", "url"]).sum()
+    # sentence-initial flag: the first token of every sentence that is a word
+    firsts = toks[(toks.token_id == 0) & (toks.kind == "word")]
+    assert counts.loc[counts["first"], "n"].sum() >= len(firsts)
+
+
+def test_chunk_bounds_cover_everything_and_are_local():
+    keys = [cache.text_digest(str(i)) for i in range(2000)]
+    bounds = pipeline.chunk_bounds(keys, size=100)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(keys)
+    assert all(b0[1] == b1[0] for b0, b1 in zip(bounds, bounds[1:]))
+    assert all(25 <= b - a <= 400 for a, b in bounds[:-1])
+    # insert one article in the middle: every chunk away from it keeps its boundaries
+    changed = keys[:1000] + [cache.text_digest("new")] + keys[1000:]
+    before = {tuple(keys[a:b]) for a, b in bounds}
+    after = {tuple(changed[a:b]) for a, b in pipeline.chunk_bounds(changed, size=100)}
+    assert len(before - after) <= 2
+    assert len(before & after) >= len(before) - 2
+
+
+def test_article_keys_change_with_text_outlet_and_id(seeds):
+    keys = pipeline.article_keys(seeds)
+    assert len(set(keys)) == len(seeds)
+    edited = seeds.copy()
+    edited.loc[0, "text"] = edited.loc[0, "text"] + " Neu."
+    new = pipeline.article_keys(edited)
+    assert new[0] != keys[0] and new[1] == keys[1]
+
+
+def test_run_writes_every_table(tmp_path, seeds):
+    summary = pipeline.run(paths.SEEDS, out=tmp_path, use_cache=False, progress=False)
+    for name in ("articles", "sentences", "frames", "keyness"):
+        assert (tmp_path / f"{name}.parquet").is_file()
+        assert (tmp_path / f"{name}.csv").is_file()  # small outputs also as CSV
+    sents = pd.read_parquet(tmp_path / "sentences.parquet")
+    pd.testing.assert_frame_equal(sents, pipeline.sentences(seeds), check_dtype=False)
+    frames = pd.read_parquet(tmp_path / "frames.parquet")
+    assert len(frames) == len(sents)
+    assert (frames[["doc_id", "sentence_id"]].to_numpy() == sents[["doc_id", "sentence_id"]].to_numpy()).all()
+    assert summary["rows"]["sentences"] == len(sents)
+    assert set(pipeline.STAGES) - {"sentiment"} <= set(summary["seconds"]) | {"tokens"}
+    assert json.loads((tmp_path / "summary.json").read_text())["articles"] == 2
+    if summary["sentiment"] == "computed":
+        senti = pd.read_parquet(tmp_path / "sentiment.parquet")
+        assert len(senti) == len(sents)
+
+
+def test_chunked_run_equals_single_chunk(tmp_path, gnad_sample):
+    a = pipeline.run(gnad_sample, out=tmp_path / "one", use_cache=False, progress=False, chunk_size=10_000)
+    b = pipeline.run(gnad_sample, out=tmp_path / "many", use_cache=False, progress=False, chunk_size=4)
+    assert a["chunks"] == 1 and b["chunks"] > 3
+    for name in a["files"]:
+        if name.endswith(".parquet"):
+            pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "one" / name), pd.read_parquet(tmp_path / "many" / name))
+
+
+def _cli(*args, env=None, cwd=paths.ROOT):
+    full = dict(os.environ, TQDM_DISABLE="1", **(env or {}))
+    return subprocess.run([PY, "-m", "analysis", *args], capture_output=True, text=True, cwd=cwd, env=full)
+
+
+def test_cli_help_imports_no_heavy_module():
+    code = "import sys; from analysis import cli; print(sorted(m for m in ('pandas', 'numpy', 'dask', 'pyarrow') if m in sys.modules))"
+    out = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    res = _cli("--help")
+    assert res.returncode == 0 and "run" in res.stdout
+    res = _cli("run", "--help")
+    for option in ("--text", "--outlet", "--title", "--date", "--doc-id", "--url", "--cache-dir", "--no-cache",
+                   "--workers", "--scheduler"):
+        assert option in res.stdout
+
+
+def test_cli_runs_any_tabular_corpus_with_a_column_mapping(tmp_path):
+    table = pd.DataFrame({"body": ["Leica baut Kameras. Xiaomi baut Telefone.", "Sony baut Sensoren. Das ist gut."],
+                          "source": ["a", "b"], "headline": ["Eins", "Zwei"]})
+    table.to_csv(tmp_path / "in.csv", index=False)
+    res = _cli("run", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out"), "--text", "body", "--outlet", "source",
+               "--title", "headline", "--no-cache", "--quiet")
+    assert res.returncode == 0, res.stderr
+    arts = pd.read_csv(tmp_path / "out" / "articles.csv")
+    assert arts["outlet"].tolist() == ["a", "b"] and arts["title"].tolist() == ["Eins", "Zwei"]
+    assert len(pd.read_parquet(tmp_path / "out" / "sentences.parquet")) >= 4
+
+
+def test_cli_wrong_column_fails_with_the_available_columns(tmp_path):
+    pd.DataFrame({"body": ["x"]}).to_csv(tmp_path / "in.csv", index=False)
+    res = _cli("run", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out"), "--no-cache", "--quiet")
+    assert res.returncode == 2
+    assert "body" in res.stderr and "Traceback" not in res.stderr
+    res = _cli("run", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "out"))
+    assert res.returncode == 2 and "no such file" in res.stderr
