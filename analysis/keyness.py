@@ -377,8 +377,67 @@ def compare(
     if not general and len(groups) < 2:
         raise ValueError(f"only one group in {by!r} ({groups}); compare needs two, or use reference='wordfreq'")
 
+    out = from_counts(
+        counts, totals, targets=targets, reference=reference, measure=measure, min_count=min_count,
+        correction=correction, g2_form=g2_form, prior=prior, prior_strength=prior_strength,
+        reference_size=reference_size, annotated=ann, unit=unit,
+    )
+    out.attrs["measure"] = measure
+    out.attrs["by"] = by
+    out.attrs["unit"] = unit
+    out.attrs["g2_form"] = g2_form if measure == "g2" else None
+    out.attrs["correction"] = correction
+    out.attrs["stopwords"] = stopwords if isinstance(stopwords, (bool, str, Path)) else frozenset(stopwords)
+    return out
+
+
+def from_counts(
+    counts: pd.DataFrame,
+    totals: pd.Series,
+    *,
+    targets: list[str] | None = None,
+    reference: str | None = None,
+    measure: str = "g2",
+    min_count: int = 2,
+    correction: str = "none",
+    g2_form: str = "four-cell",
+    prior: str = "corpus",
+    prior_strength: float | None = None,
+    reference_size: float = REFERENCE_SIZE,
+    annotated: pd.DataFrame | None = None,
+    unit: str = "lemma",
+) -> pd.DataFrame:
+    """Keyness from a term-by-group count table (what :func:`compare` computes after counting).
+
+    Use it when the counts were summed elsewhere, e.g. over the chunks of a corpus
+    too large to hold its tokens in memory (:func:`analysis.pipeline.keyness_from_counts`).
+
+    Parameters
+    ----------
+    counts
+        One row per term, one column per group: the term's count in the group.
+    totals
+        Running words per group (the denominators), indexed like ``counts.columns``.
+    targets
+        Groups to score; default every group.
+    reference
+        ``None`` (each target against the rest), a group, or ``"wordfreq"`` (general German).
+    measure, min_count, correction, g2_form, prior, prior_strength, reference_size, unit
+        As in :func:`compare`.
+    annotated
+        The annotated tokens behind the counts; needed against general German
+        (to find a lemma's word forms) and for ``prior="wordfreq"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`, as :func:`compare`.
+    """
+    groups = [str(g) for g in totals.index]
+    general = reference is not None and str(reference) in _GENERAL
+    targets = groups if targets is None else [str(t) for t in targets]
     if general:
-        ref_freq = _general_reference(ann, counts.index, unit)
+        ref_freq = _general_reference(annotated, counts.index, unit)
     frames = []
     for t in targets:
         a = counts[t].to_numpy(dtype=float)
@@ -396,7 +455,7 @@ def compare(
             keep = (a + b >= min_count) & (a + b > 0)
         a, b = a[keep], b[keep]
         term = counts.index.to_numpy()[keep]
-        stat, p = _measure(measure, a, b, n_t, n_r, correction, g2_form, prior, prior_strength, term, ann, unit)
+        stat, p = _measure(measure, a, b, n_t, n_r, correction, g2_form, prior, prior_strength, term, annotated, unit)
         frame = pd.DataFrame(
             {
                 "target": t,
@@ -417,12 +476,6 @@ def compare(
         frame = frame.sort_values(["stat", "term"], ascending=[False, True], kind="stable")
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
-    out.attrs["measure"] = measure
-    out.attrs["by"] = by
-    out.attrs["unit"] = unit
-    out.attrs["g2_form"] = g2_form if measure == "g2" else None
-    out.attrs["correction"] = correction
-    out.attrs["stopwords"] = stopwords if isinstance(stopwords, (bool, str, Path)) else frozenset(stopwords)
     return out[COLUMNS]
 
 

@@ -228,61 +228,22 @@ def keyness_from_counts(
 
     if counts.empty:
         return pd.DataFrame(columns=key.COLUMNS)
-    compact = counts.rename(columns={}).copy()
+    compact = counts.copy()
     compact["token_id"] = np.where(compact["first"].to_numpy(dtype=bool), 0, 1)
     compact = compact.drop(columns=["first"])
     ann = terms.annotate(compact, unit=unit, stopwords=True)
-    n = ann["n"].to_numpy()
     totals = ann.loc[ann["counted"].to_numpy()].groupby(by, observed=True, sort=True)["n"].sum()
     rows = ann[ann["term"].notna()]
     freq = rows.groupby([by, "term"], observed=True, sort=True)["n"].sum().rename("n").reset_index()
-    del n
     table = freq.pivot_table(index="term", columns=by, values="n", aggfunc="sum", fill_value=0, observed=True)
     table.columns = [str(c) for c in table.columns]
     totals = totals[totals.index.isin(freq[by].unique())]
     totals.index = [str(i) for i in totals.index]
     groups = list(totals.index)
-    general = len(groups) < 2
-    frames_out = []
-    if general:
-        ref_freq = key._general_reference(ann, table.index, unit)
-    for t in groups:
-        a = table[t].to_numpy(dtype=float)
-        n_t = float(totals[t])
-        if general:
-            b = ref_freq.reindex(table.index).to_numpy(dtype=float) * key.REFERENCE_SIZE
-            n_r = float(key.REFERENCE_SIZE)
-            label = "general German (wordfreq)"
-            keep = a >= min_count
-        else:
-            others = [g for g in groups if g != t]
-            b = table[others].to_numpy(dtype=float).sum(axis=1)
-            n_r = float(totals[others].sum())
-            label = others[0] if len(others) == 1 else "rest (" + ", ".join(others) + ")"
-            keep = (a + b >= min_count) & (a + b > 0)
-        a, b = a[keep], b[keep]
-        term = table.index.to_numpy()[keep]
-        stat, p = key._measure(measure, a, b, n_t, n_r, "none", "four-cell", "corpus", None, term, ann, unit)
-        frame = pd.DataFrame(
-            {
-                "target": t,
-                "reference": label,
-                "term": term,
-                "n_target": a.astype(int),
-                "n_reference": b if general else b.astype(int),
-                "total_target": int(n_t),
-                "total_reference": n_r if general else int(n_r),
-                "per_1000_target": 1000 * a / n_t,
-                "per_1000_reference": 1000 * b / n_r,
-                "stat": stat,
-                "p": p,
-                "effect": key.log_ratio(a, b, n_t, n_r),
-                "measure": measure,
-            }
-        )
-        frames_out.append(frame.sort_values(["stat", "term"], ascending=[False, True], kind="stable"))
-    out = pd.concat(frames_out, ignore_index=True) if frames_out else pd.DataFrame(columns=key.COLUMNS)
-    return out[key.COLUMNS]
+    # one group only: compare it with general German
+    reference = "wordfreq" if len(groups) < 2 else None
+    return key.from_counts(table, totals, reference=reference, measure=measure, min_count=min_count,
+                           annotated=ann, unit=unit)
 
 
 # --------------------------------------------------------------------------- chunks and versions

@@ -247,3 +247,14 @@ def test_plot_keyness_says_so_when_a_group_has_no_key_terms(toks):
     assert "No key terms for zz" in ax.texts[0].get_text()
     with pytest.warns(UserWarning, match="no key terms"):
         plot.keyness(out.iloc[0:0], target="a")
+
+
+def test_from_counts_is_compare_on_a_count_table():
+    """Counts summed elsewhere (e.g. over chunks) give the same result as compare() on the tokens."""
+    counts = pd.DataFrame({"a": [4, 0, 3], "b": [2, 6, 0]}, index=pd.Index(["kamera", "farbe", "ton"], name="term"))
+    totals = pd.Series({"a": 10, "b": 12})
+    out = keyness.from_counts(counts, totals, targets=["a"], measure="g2", min_count=1)
+    kamera = out.set_index("term").loc["kamera"]
+    assert (kamera.n_target, kamera.n_reference, kamera.total_target, kamera.total_reference) == (4, 2, 10, 12)
+    assert kamera.stat == pytest.approx(keyness.g2(np.array([4.0]), np.array([2.0]), 10.0, 12.0)[0])
+    assert out.set_index("term").loc["farbe", "stat"] < 0 < out.set_index("term").loc["ton", "stat"]
