@@ -151,14 +151,20 @@ def _codebook(codebook):
     return _CODEBOOKS[key]
 
 
-def frames(sentences: pd.DataFrame, *, codebook: str | os.PathLike = DEFAULT_CODEBOOK) -> pd.DataFrame:
+def frames(
+    sentences: pd.DataFrame,
+    *,
+    codebook: str | os.PathLike = DEFAULT_CODEBOOK,
+    tokens: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Stage ``frames``: the sentence keys plus one boolean column per frame and the evidence.
 
-    See :func:`analysis.framing.code`.
+    See :func:`analysis.framing.code`; ``tokens`` (the chunk's :func:`tokens`) spares a
+    second tokenisation.
     """
     from . import framing
 
-    coded = framing.code(sentences, text="text", codebook=_codebook(codebook))
+    coded = framing.code(sentences, text="text", codebook=_codebook(codebook), tokens=tokens)
     return _new_columns(coded, sentences, [k for k in SENTENCE_KEYS if k in sentences.columns])
 
 
@@ -397,20 +403,22 @@ def process_chunk(articles: pd.DataFrame, chunk_key: str, plan: Plan) -> dict:
 
     with meter.stage("frames"):
         coded = cached("frames")
-        if coded is None:
-            coded = frames(sents, codebook=plan.codebook)
-            store("frames", coded)
-    out["frames"] = coded
-
     with meter.stage("keyness"):
         counts = cached("counts")
-    if counts is None:
+    toks = None
+    if coded is None or counts is None:  # one tokenisation, shared by frames and keyness
         with meter.stage("tokens"):
             toks = tokens(sents)
+    if coded is None:
+        with meter.stage("frames"):
+            coded = frames(sents, codebook=plan.codebook, tokens=toks)
+            store("frames", coded)
+    out["frames"] = coded
+    if counts is None:
         with meter.stage("keyness"):
             counts = term_counts(toks, by=plan.by)
-            del toks
             store("counts", counts)
+    del toks
     out["counts"] = counts
     out["meter"] = meter.as_dict()
     return out

@@ -149,3 +149,13 @@ def test_cli_wrong_column_fails_with_the_available_columns(tmp_path):
     assert "body" in res.stderr and "Traceback" not in res.stderr
     res = _cli("run", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "out"))
     assert res.returncode == 2 and "no such file" in res.stderr
+
+
+def test_frames_with_the_shared_tokens_equal_frames_tokenised_alone():
+    """The chunk's one tokenisation is handed to frame coding; the codes must not change."""
+    from analysis import corpus, paths, tokens
+
+    sents = corpus.sentences(corpus.load(paths.SEEDS))
+    shared = pipeline.frames(sents, tokens=tokens.tokenize(sents))
+    pd.testing.assert_frame_equal(shared, pipeline.frames(sents))
+    assert shared.drop(columns=[c for c in shared.columns if c in ("doc_id", "outlet", "sentence_id", "part", "paragraph", "evidence")]).to_numpy().any()
