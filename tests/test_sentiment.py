@@ -128,7 +128,56 @@ def test_model_ships_as_json_and_npz_with_attribution():
     assert "GerNTSA" in info["attribution"] and "CC BY 4.0" in info["attribution"]
     assert info["classes"] == list(sentiment.LABELS)
     model = classifier.Model.load()
-    assert model.coef.shape == (3, len(model.vocabulary) + 5)
+    assert model.coef.shape == (3, len(model.vocabulary) + len(classifier.DENSE_FEATURES))
+    assert info["settings"]["features_version"] == classifier.FEATURES_VERSION
+    assert info["dense_features"] == list(classifier.DENSE_FEATURES)
+
+
+def test_afinn_lexicon_finds_nouns_and_verbs_with_negation():
+    words = lexicon.token_table(["Das war die Hölle.", "Eine Verbesserung, aber keine Gerechtigkeit."])
+    hits = lexicon.assess(words, lexicon="afinn-de")
+    got = {(r.row, r.token): round(r.score, 2) for r in hits.itertuples()}
+    # AFINN valences / 5: Hölle -4, Verbesserung +2, Gerechtigkeit +2 (negated by "keine": * -0.5)
+    assert got == {(0, "Hölle"): -0.8, (1, "Verbesserung"): 0.4, (1, "Gerechtigkeit"): -0.2}
+    with pytest.raises(ValueError, match="unknown lexicon"):
+        lexicon.assess(words, lexicon="sentiws")
+
+
+def test_feature_tokens_mark_negation_and_both_lexicons():
+    docs, dense, hits = classifier.featurize(["Das ist nicht gut.", "Ein großer Erfolg!", ""])
+    # Snowball stems in lower case; "gut" negated (NEG_), then its markers of both lexicons
+    assert docs == ["das ist nicht NEG_gut LEX- AF-", "ein gross AF+ erfolg LEX+ AF+", ""]
+    assert dense.shape == (3, len(classifier.DENSE_FEATURES))
+    col = dict(zip(classifier.DENSE_FEATURES, dense[1]))
+    assert (col["lex_pos_count"], col["lex_neg_count"], col["afinn_pos_count"]) == (1, 0, 2)
+    assert col["log_length"] == pytest.approx(np.log(4))  # "Ein großer Erfolg": 3 words + 1
+    assert set(hits["lexicon"]) == {"german-polarity", "afinn-de"}
+
+
+def test_ngrams_stay_within_a_text():
+    toks = pd.DataFrame({"row": [0, 0, 0, 1, 1], "feature": ["a", "b", "c", "d", "e"]})
+    got = classifier.ngrams(toks, (1, 2))
+    assert got.values.tolist() == [[0, "a"], [0, "b"], [0, "c"], [1, "d"], [1, "e"],
+                                   [0, "a b"], [0, "b c"], [1, "d e"]]
+    with pytest.raises(ValueError, match="only"):
+        classifier.ngrams(toks, (2, 3))
+
+
+def test_tfidf_features_equal_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["Ein großer Erfolg für Leica.", "Ein schwerer Fehler, sagt Xiaomi.", "Kein großer Fehler.",
+             "Der Termin ist am Montag.", "Ein toller Erfolg am Montag.", "Das ist nicht gut."]
+    labels = ["positive", "negative", "positive", "neutral", "positive", "negative"]
+    model = classifier.Model.fit(texts, labels, min_df=2)
+    docs, dense, _ = classifier.featurize(texts)
+    ref = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    Xref = ref.fit_transform(docs)
+    assert sorted(model.vocabulary) == sorted(ref.vocabulary_)
+    order = [ref.vocabulary_[t] for t in sorted(model.vocabulary, key=model.vocabulary.get)]
+    toks, dense2, _ = classifier.feature_tokens(texts)
+    X = model._matrix(classifier.ngrams(toks), dense2, len(texts))[:, : len(model.vocabulary)]
+    assert np.allclose(X.toarray(), Xref.toarray()[:, order])
 
 
 def test_classifier_round_trip_and_evidence(tmp_path):
@@ -260,3 +309,20 @@ def test_towards_keeps_article_offsets_for_clauses():
     out = sentiment.towards(sents, method="textblob-de-corrected").set_index("actor")
     assert out.loc["Huawei", "start"] == 8 + len("Xiaomi ist gut, aber ")
     assert out.loc["Huawei", "label"] == "negative" and out.loc["Xiaomi", "label"] == "positive"
+
+
+def test_shared_token_table_gives_the_same_scores():
+    from analysis import corpus, tokens as tokens_mod
+
+    sents = corpus.sentences(corpus.load(paths.SEEDS))
+    toks = tokens_mod.tokenize(sents)
+    methods = ["textblob-de-corrected", "gerntsa-lr"]
+    plain = sentiment.score(sents, method=methods)
+    shared = sentiment.score(sents, method=methods, tokens=toks)
+    pd.testing.assert_frame_equal(plain, shared)
+    # rows in another order than the token table
+    shuffled = sents.sample(frac=1.0, random_state=3)
+    pd.testing.assert_frame_equal(sentiment.score(shuffled, method=methods),
+                                  sentiment.score(shuffled, method=methods, tokens=toks))
+    with pytest.raises(KeyError, match="tokens="):
+        sentiment.score(sents.drop(columns="doc_id"), method="gerntsa-lr", tokens=toks)

