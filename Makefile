@@ -23,8 +23,9 @@ install: $(STAMP) ## create .venv and install the project (editable) with its de
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	test -x $(UV) || $(PY) -m pip install --quiet "uv>=0.5,<1"
-	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	$(PY) -m compileall -q analysis
 	$(PY) -m analysis.punkt_data
 	touch $@
 
