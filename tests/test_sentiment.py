@@ -326,3 +326,9 @@ def test_shared_token_table_gives_the_same_scores():
                                   sentiment.score(shuffled, method=methods, tokens=toks))
     with pytest.raises(KeyError, match="tokens="):
         sentiment.score(sents.drop(columns="doc_id"), method="gerntsa-lr", tokens=toks)
+
+
+def test_classifier_scores_texts_without_words():
+    out = classifier.shipped().predict(["!!!", "42 %", ""])
+    assert len(out) == 3 and out["polarity"].between(-1, 1).all()
+    assert np.allclose(out[["p_negative", "p_neutral", "p_positive"]].sum(axis=1), 1.0)

@@ -108,7 +108,7 @@ def _negation_scope(words: pd.DataFrame) -> np.ndarray:
 
 
 def _dense(n: int, hits: pd.DataFrame, *, mean: bool) -> np.ndarray:
-    r = hits["row"].to_numpy()
+    r = hits["row"].to_numpy(dtype=np.int64)
     s = hits["score"].to_numpy(dtype=float)
     cols = [np.bincount(r, weights=(s > 0).astype(float), minlength=n),
             np.bincount(r, weights=(s < 0).astype(float), minlength=n),
@@ -141,7 +141,7 @@ def feature_tokens(values: list[str], *, words: pd.DataFrame | None = None
     words = lexicon.token_table(values) if words is None else words
     hits_gp = lexicon.assess(words)
     hits_af = lexicon.assess(words, lexicon="afinn-de")
-    rows = words["row"].to_numpy()
+    rows = words["row"].to_numpy(dtype=np.int64)
     stems = _stem_all(words["lower"].to_numpy(dtype=object))
     in_scope = _negation_scope(words) if len(words) else np.zeros(0, dtype=bool)
     feats = np.where(in_scope, "NEG_" + pd.Series(stems, dtype=object), pd.Series(stems, dtype=object))
