@@ -439,6 +439,12 @@ def from_counts(
     if general:
         ref_freq = _general_reference(annotated, counts.index, unit)
     frames = []
+    term_all = counts.index.to_numpy()
+    try:  # each term's place in sorted order, once (sorting strings per target was the slow part)
+        term_rank = np.empty(len(term_all), dtype=np.int64)
+        term_rank[np.argsort(term_all, kind="stable")] = np.arange(len(term_all))
+    except TypeError:  # terms that do not compare with each other: let pandas sort
+        term_rank = None
     for t in targets:
         a = counts[t].to_numpy(dtype=float)
         n_t = float(totals[t])
@@ -454,7 +460,7 @@ def from_counts(
             label = others[0] if len(others) == 1 else "rest (" + ", ".join(others) + ")"
             keep = (a + b >= min_count) & (a + b > 0)
         a, b = a[keep], b[keep]
-        term = counts.index.to_numpy()[keep]
+        term = term_all[keep]
         stat, p = _measure(measure, a, b, n_t, n_r, correction, g2_form, prior, prior_strength, term, annotated, unit)
         frame = pd.DataFrame(
             {
@@ -473,10 +479,20 @@ def from_counts(
                 "measure": measure,
             }
         )
-        frame = frame.sort_values(["stat", "term"], ascending=[False, True], kind="stable")
+        if term_rank is None:
+            frame = frame.sort_values(["stat", "term"], ascending=[False, True], kind="stable")
+        else:  # the same order: descending stat (NaN last), then term
+            frame = frame.iloc[_order(np.asarray(stat, dtype=float), term_rank[keep])]
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     return out[COLUMNS]
+
+
+def _order(stat: np.ndarray, term_rank: np.ndarray) -> np.ndarray:
+    """Row order of ``sort_values(["stat", "term"], ascending=[False, True])``: NaN stats last, then by term."""
+    nan = np.isnan(stat)
+    key = np.where(nan, 0.0, -stat)
+    return np.lexsort((term_rank, key, nan))
 
 
 def _general_reference(ann: pd.DataFrame, terms_index: pd.Index, unit: str) -> pd.Series:

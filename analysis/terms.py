@@ -12,6 +12,11 @@ for German, used per word form (without sentence context). It was chosen over
 textblob-de's pattern lemmatiser after measuring both on hand-lemmatised word
 forms from the seed articles (see the project README): textblob-de leaves many
 plural nouns unchanged (``Smartphones``, ``Firmen``, ``Partnerschaften``).
+HanTa takes 1-2 ms per form, so its answers for about 910,000 common forms
+(wordfreq's 430,000 most frequent German words and their ß spellings, lower case
+and capitalised) ship precomputed in ``analysis/data/terms/lemma_table.parquet``
+(:data:`LEMMA_TABLE`): a form found there gets exactly the answer HanTa and the
+rules here would give (tested), and only the other forms go to HanTa.
 
 References
 ----------
@@ -23,8 +28,10 @@ retrieval. *Information Processing & Management*, 24(5), 513–523.
 """
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import functools
+import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -169,6 +176,8 @@ def _resolve_stopwords(value) -> frozenset[str]:
 
 _TAGGER = None
 _LEMMAS: dict[str, tuple[str, str]] = {}
+_FROM_TABLE: set[str] = set()  # forms whose lemma came from the shipped table (not written to the disk cache)
+_TABLE: dict | None = None  # the loaded lemma table (see _lemma_table)
 _PARTS: dict[str, tuple[str, ...]] = {}
 _FREQ: dict[str, float] | None = None
 _LOADED: set[str] = set()
@@ -178,6 +187,18 @@ _LOADED: set[str] = set()
 RULES_VERSION = "4"
 #: Lemmatise in worker processes (both cores) when at least this many new forms are waiting.
 PARALLEL_MIN = 4000
+#: The shipped table of precomputed lemmas (``None`` turns it off). Built by
+#: ``analysis/data/terms/build_lemma_table.py`` by running :func:`_lemma_one` itself on
+#: wordfreq's German words (lower case and capitalised), so a form found in it gets
+#: exactly the answer HanTa + rules would give; other forms go to HanTa. It is used
+#: only when the HanTa and wordfreq versions and :data:`RULES_VERSION` it was built
+#: with are the installed ones. ``MEDIA_ANALYSIS_LEMMA_TABLE=off`` in the environment
+#: turns it off (the results stay the same; only HanTa does all the work).
+LEMMA_TABLE: Path | None = (
+    None
+    if os.environ.get("MEDIA_ANALYSIS_LEMMA_TABLE", "").strip().lower() in ("off", "0", "no")
+    else paths.PACKAGE_DATA / "terms" / "lemma_table.parquet"
+)
 
 
 def cache_dir() -> Path | None:
@@ -232,7 +253,8 @@ def _save_cache(kind: str, store: dict) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if kind == "lemmas":
-            frame = pd.DataFrame([(w, l, p) for w, (l, p) in store.items()], columns=["word", "lemma", "pos"])
+            rows = [(w, l, p) for w, (l, p) in store.items() if w not in _FROM_TABLE]
+            frame = pd.DataFrame(rows, columns=["word", "lemma", "pos"])
         else:
             frame = pd.DataFrame({"key": list(store), "parts": [list(v) for v in store.values()]})
         tmp = path.with_suffix(f".tmp{id(store)}")
@@ -296,6 +318,9 @@ def _lemma_one(word: str) -> tuple[str, str]:
         return f"{head}-{lemma}", pos
     if len(word) > 1 and word.isupper():  # acronyms: CEO, AG, US
         return word, "NE"
+    known = _LEMMAS.get(word)  # the last part of a hyphenated form may be known already
+    if known is not None:
+        return known
     tagger = _tagger()
     lemma, pos = tagger.analyze(word)
     if not lemma or pos == "FM":  # foreign words keep their spelling
@@ -322,10 +347,11 @@ def _lemma_one(word: str) -> tuple[str, str]:
 def lemmatize(words: Iterable[str]) -> pd.DataFrame:
     """Lemmas of word forms, one row per distinct form (cached for the session).
 
-    Each distinct form is analysed once by HanTa without sentence context.
-    Hyphenated compounds keep their first parts and lemmatise the last one
-    (``US-Restriktionen`` → ``US-Restriktion``); acronyms, numbers and words with
-    digits stay as written.
+    Each distinct form is analysed once by HanTa without sentence context
+    (common forms are looked up in :data:`LEMMA_TABLE`, which holds HanTa's
+    answers computed the same way). Hyphenated compounds keep their first parts
+    and lemmatise the last one (``US-Restriktionen`` → ``US-Restriktion``);
+    acronyms, numbers and words with digits stay as written.
 
     Parameters
     ----------
@@ -346,10 +372,143 @@ def lemmatize(words: Iterable[str]) -> pd.DataFrame:
     _load_cache("lemmas", _LEMMAS)
     todo = [w for w in unique if w not in _LEMMAS]
     if todo:
+        # the shipped table first: the forms themselves and the last parts of hyphenated ones
+        lasts = [w.rpartition("-")[2] for w in todo if "-" in w]
+        found = _from_table([*todo, *(x for x in lasts if x not in _LEMMAS)])
+        if found:
+            _LEMMAS.update(found)
+            _FROM_TABLE.update(found)
+            todo = [w for w in todo if w not in found]
+    if todo:
         _LEMMAS.update(zip(todo, _run_many(_lemma_many, todo)))
         _save_cache("lemmas", _LEMMAS)
-    rows = [(w, *_LEMMAS[w]) for w in unique]
-    return pd.DataFrame(rows, columns=["word", "lemma", "pos"])
+    lemmas = [_LEMMAS[w] for w in unique]
+    return pd.DataFrame({"word": unique, "lemma": [x[0] for x in lemmas], "pos": [x[1] for x in lemmas]},
+                        columns=["word", "lemma", "pos"])
+
+
+# ---------------------------------------------------------------------------------------------
+# the shipped lemma table (precomputed _lemma_one results for common forms)
+
+
+def _decode_lemma(form: str, cut: int, add: str, case: int) -> str:
+    """A lemma from its table entry: ``form`` less ``cut`` final characters plus ``add``,
+    first letter unchanged (``case`` 0), upper-cased (1) or lower-cased (2)."""
+    s = form[: len(form) - cut] + add
+    if case == 1:
+        return s[:1].upper() + s[1:]
+    if case == 2:
+        return s[:1].lower() + s[1:]
+    return s
+
+
+def _rules_digest() -> str:
+    """Hash of the source of the lemma rules (what the table was computed with)."""
+    import hashlib
+    import inspect
+
+    src = "\n".join(inspect.getsource(f) for f in (_lemma_one, _tagger, _freq)) + repr(sorted(_ORDINAL_STEMS))
+    return hashlib.sha256(src.encode("utf-8")).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=None)
+def _installed(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
+def _lemma_table_versions(*, digest: bool = True) -> dict[str, str]:
+    """What a lemma table must have been built with to be used (stored in its metadata)."""
+    out = {"hanta": _installed("HanTa"), "wordfreq": _installed("wordfreq"), "rules_version": RULES_VERSION}
+    if digest:
+        out["rules_digest"] = _rules_digest()
+    return out
+
+
+def _lemma_table() -> dict | None:
+    """The shipped table (loaded once), or ``None`` when absent, turned off or built with other versions."""
+    global _TABLE
+    path = LEMMA_TABLE
+    if path is None:
+        return None
+    if _TABLE is not None and _TABLE["path"] == path:
+        return _TABLE if _TABLE["table"] is not None else None
+    _TABLE = {"path": path, "table": None}  # until loaded: not usable (also remembered when it fails)
+    try:
+        import pyarrow.parquet as pq
+
+        # ParquetFile, not read_table: it does not import pyarrow.dataset (a slow import)
+        table = pq.ParquetFile(path, read_dictionary=["l_add", "l_pos", "c_add", "c_pos"]).read()
+    except Exception:  # missing or unreadable: lemmatise everything with HanTa
+        return None
+    meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}
+    wanted = _lemma_table_versions(digest=False)
+    if any(meta.get(k) != v for k, v in wanted.items()):
+        return None  # built with another HanTa, wordfreq or rules version
+    _TABLE = {"path": path, "words": table.column("word").combine_chunks(), "table": table, "meta": meta}
+    return _TABLE
+
+
+_BISECT_MAX = 2000  # up to this many forms, look up by binary search; more: build a hash once
+
+
+class _ArrowStrings:
+    """A sorted pyarrow string array as a sequence of str, for :mod:`bisect`."""
+
+    def __init__(self, array):
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, i: int) -> str:
+        return self.array[i].as_py()
+
+
+def _from_table(forms: list[str]) -> dict[str, tuple[str, str]]:
+    """Lemma and tag of the ``forms`` found in the shipped table (exactly :func:`_lemma_one`'s answer)."""
+    if not forms:
+        return {}
+    tab = _lemma_table()
+    if tab is None:
+        return {}
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # a form is a table word as it is (lower case) or with a capital first letter
+    keys = [f[:1].lower() + f[1:] for f in forms]
+    cap = [f != k for f, k in zip(forms, keys)]
+    words = tab["words"]
+    idx = None
+    if len(keys) >= _BISECT_MAX:  # many forms: one hash join
+        try:
+            found = pc.index_in(pa.array(keys, type=pa.string()), value_set=words).to_numpy(zero_copy_only=False)
+            idx = np.where(np.isnan(found), -1, found).astype(np.int64) if found.dtype.kind == "f" else found.astype(np.int64)
+        except (UnicodeError, pa.ArrowException):  # e.g. a lone surrogate: look up one by one
+            idx = None
+    if idx is None:  # a few forms: binary search in the sorted words (code point order)
+        seq = _ArrowStrings(words)
+        idx = np.full(len(keys), -1, dtype=np.int64)
+        for j, k in enumerate(keys):
+            i = bisect.bisect_left(seq, k)
+            if i < len(seq) and seq[i] == k:
+                idx[j] = i
+    hit = np.flatnonzero(idx >= 0)
+    if not len(hit):
+        return {}
+    rows = idx[hit]
+    taken = tab["table"].take(pa.array(rows))
+    cols = {name: taken.column(name).to_pylist() for name in taken.column_names if name != "word"}
+    out = {}
+    for j, i in enumerate(hit):
+        form, key = forms[i], keys[i]
+        p = "c" if cap[i] else "l"
+        if p == "c" and key[:1].upper() + key[1:] != form:
+            continue  # e.g. "ß" -> "SS": not the capitalised table form
+        lemma = _decode_lemma(form, cols[f"{p}_cut"][j], cols[f"{p}_add"][j], cols[f"{p}_case"][j])
+        out[form] = (lemma, cols[f"{p}_pos"][j])
+    return out
 
 
 def _freq(word: str) -> float:

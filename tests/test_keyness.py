@@ -258,3 +258,20 @@ def test_from_counts_is_compare_on_a_count_table():
     assert (kamera.n_target, kamera.n_reference, kamera.total_target, kamera.total_reference) == (4, 2, 10, 12)
     assert kamera.stat == pytest.approx(keyness.g2(np.array([4.0]), np.array([2.0]), 10.0, 12.0)[0])
     assert out.set_index("term").loc["farbe", "stat"] < 0 < out.set_index("term").loc["ton", "stat"]
+
+
+def test_rows_are_ordered_by_stat_then_term_with_ties():
+    """from_counts orders rows as sort_values(["stat", "term"], ascending=[False, True]) would:
+    equal counts give equal stats, and ties are broken by the term (capitals before lower case)."""
+    terms_ = ["zeta", "Beta", "alpha", "Alpha", "gamma", "delta", "Epsilon", "eta"]
+    counts = pd.DataFrame({"a": [3, 3, 3, 3, 0, 1, 0, 2], "b": [1, 1, 1, 1, 4, 1, 4, 2]}, index=pd.Index(terms_, name="term"))
+    totals = pd.Series({"a": 30, "b": 30})
+    for measure in keyness.MEASURES:
+        out = keyness.from_counts(counts, totals, measure=measure, min_count=1)
+        for target, group in out.groupby("target", sort=False):
+            expected = group.sort_values(["stat", "term"], ascending=[False, True], kind="stable")
+            assert group["term"].tolist() == expected["term"].tolist(), (measure, target)
+        first = out[out["target"] == "a"]["term"].tolist()
+        if measure != "log_odds_prior":
+            assert first[:4] == ["Alpha", "Beta", "alpha", "zeta"], measure  # four-way tie, by term
+    assert keyness._order(np.array([1.0, np.nan, 2.0, 1.0]), np.array([3, 0, 1, 2])).tolist() == [2, 3, 0, 1]

@@ -180,6 +180,7 @@ def test_large_table_is_lemmatised_once_per_type():
 
 def test_disk_cache_round_trip(tmp_path, monkeypatch):
     monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", str(tmp_path))
+    monkeypatch.setattr(terms, "LEMMA_TABLE", None)  # HanTa computes, the disk cache keeps
     monkeypatch.setattr(terms, "_LEMMAS", {})
     monkeypatch.setattr(terms, "_LOADED", set())
     first = terms.lemmatize(["Kameras", "Firmen"])
@@ -214,3 +215,151 @@ def test_plot_term_map(toks):
     assert len(ax.collections[0].get_offsets()) == f["term"].nunique()
     with pytest.raises(ValueError, match="known"):
         plot.term_map(f, x="a", y="zz")
+
+
+# ---------------------------------------------------------------------------------------------
+# the shipped lemma table: a fast path that must give exactly HanTa + rules per form
+
+#: Hand-picked forms: nouns, verbs, adjectives, ordinals, compounds (closed and hyphenated),
+#: capitalised sentence starts of verbs and function words, umlauts and ß, acronyms, digits, names.
+HAND_PICKED = [
+    "Kameras", "Kamera", "Firmen", "Smartphones", "Smartphone", "Partnerschaften", "Häuser", "Männer",
+    "Durchbrüche", "Unternehmen", "unternehmen", "Essen", "essen", "Erfolg", "Augenwischerei",
+    "gegangen", "punkten", "entwickelte", "entwickelt", "zeigen", "Zeigen", "zeigt", "kommen", "Kommen",
+    "ging", "sind", "war", "wurde", "hat", "erste", "Erste", "ersten", "dritte", "neuen", "Neuen",
+    "gemeinsam", "größte", "Größe", "Straße", "Straßen", "Äpfel", "Über", "über", "Öl", "ökonomisch",
+    "Doch", "doch", "Einige", "einige", "Die", "die", "Der", "Auch", "Im", "Am",
+    "Kamerahersteller", "Smartphonehersteller", "Partnerschaft", "Bundesregierung", "Regierungschefs",
+    "Flagship-Smartphone", "US-Restriktionen", "Leica-Kamera", "Sub-Marke", "E-Mails", "Corona-Krise",
+    "Xiaomi", "Leica", "Huawei", "Marius", "Berlin", "Deutschlands",
+    "CEO", "AG", "X5", "12MP", "a", "A", "ß",
+]
+
+
+def _reference(words, monkeypatch):
+    """Per-form HanTa + rules, as before the table: no table, no caches."""
+    monkeypatch.setattr(terms, "LEMMA_TABLE", None)
+    monkeypatch.setattr(terms, "_LEMMAS", {})
+    monkeypatch.setattr(terms, "_FROM_TABLE", set())
+    monkeypatch.setattr(terms, "PARALLEL_MIN", 10**9)
+    return terms.lemmatize(words)
+
+
+def _fast(words, monkeypatch):
+    """The shipped path, cold: the table, then HanTa for what it lacks."""
+    monkeypatch.setattr(terms, "LEMMA_TABLE", terms.paths.PACKAGE_DATA / "terms" / "lemma_table.parquet")
+    monkeypatch.setattr(terms, "_LEMMAS", {})
+    monkeypatch.setattr(terms, "_FROM_TABLE", set())
+    return terms.lemmatize(words)
+
+
+def test_lemma_table_is_shipped_and_current():
+    import pyarrow.parquet as pq
+
+    path = terms.paths.PACKAGE_DATA / "terms" / "lemma_table.parquet"
+    meta = {k.decode(): v.decode() for k, v in pq.read_schema(path).metadata.items()}
+    want = terms._lemma_table_versions()
+    assert meta["rules_version"] == want["rules_version"] and meta["hanta"] == want["hanta"], meta
+    assert meta["wordfreq"] == want["wordfreq"], meta
+    assert meta["rules_digest"] == want["rules_digest"], (
+        "the lemma rules in analysis/terms.py changed since the table was built: bump terms.RULES_VERSION and rebuild "
+        "it with `.venv/bin/python analysis/data/terms/build_lemma_table.py`"
+    )
+    assert terms.LEMMA_TABLE == path and terms._lemma_table() is not None
+    assert path.stat().st_size < 5_000_000
+    words = terms._lemma_table()["words"].to_pylist()
+    assert words == sorted(set(words))  # sorted and unique: binary search relies on it
+
+
+def test_lemma_table_equals_hanta_on_hand_picked_forms(monkeypatch):
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", "off")
+    ref = _reference(HAND_PICKED, monkeypatch)
+    fast = _fast(HAND_PICKED, monkeypatch)
+    pd.testing.assert_frame_equal(fast, ref)
+    # the table really answered: most of these forms, and the last part of hyphenated ones
+    assert len(terms._FROM_TABLE & set(HAND_PICKED)) >= 50
+    assert {"Kameras", "Zeigen", "Größe", "Äpfel", "Doch", "gegangen"} <= terms._FROM_TABLE
+    assert {"Restriktionen", "Kamera"} <= terms._FROM_TABLE  # from US-Restriktionen, Leica-Kamera
+    got = dict(zip(fast["word"], fast["lemma"]))
+    assert got["Kameras"] == "Kamera" and got["US-Restriktionen"] == "US-Restriktion" and got["gegangen"] == "gehen"
+
+
+def test_lemma_table_equals_hanta_on_real_forms(shared_data, monkeypatch):
+    """Thousands of distinct forms from 10kGNAD articles, as annotate() hands them to lemmatize()."""
+    import random
+
+    from analysis import corpus
+
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", "off")
+    arts = corpus.load(shared_data / "10kgnad" / "articles_test.tsv", outlet="category").iloc[::10].head(100)
+    toks = tokens.tokenize(corpus.sentences(arts))
+    seen = []
+    real = terms.lemmatize
+
+    def capture(words):
+        seen.extend(words)
+        return pd.DataFrame({"word": list(words), "lemma": list(words), "pos": "XY"})
+
+    monkeypatch.setattr(terms, "lemmatize", capture)
+    terms.annotate(toks, stopwords=False)
+    monkeypatch.setattr(terms, "lemmatize", real)
+    forms = list(dict.fromkeys(seen))
+    assert len(forms) > 5000
+    # every form the table answers, compared with HanTa for a random 2,500 of them plus all hyphenated forms
+    monkeypatch.setattr(terms, "LEMMA_TABLE", terms.paths.PACKAGE_DATA / "terms" / "lemma_table.parquet")
+    hits = terms._from_table(forms)  # one hash join
+    assert len(hits) > 0.6 * len(forms)
+    few = forms[: terms._BISECT_MAX - 1]  # binary search: the same answers
+    assert terms._from_table(few) == {f: hits[f] for f in few if f in hits}
+    rng = random.Random(8)
+    sample = rng.sample(sorted(hits), 2500) + [f for f in forms if "-" in f][:300] + rng.sample(forms, 200)
+    sample = list(dict.fromkeys(sample))
+    ref = _reference(sample, monkeypatch)
+    fast = _fast(sample, monkeypatch)
+    assert len(terms._FROM_TABLE) >= 2500
+    pd.testing.assert_frame_equal(fast, ref)
+
+
+def test_lemma_table_is_used_and_guarded(tmp_path, monkeypatch):
+    """A table entry is what lemmatize returns (also for hyphenated last parts); a table built with
+    other versions is ignored; table answers are not written to the user's disk cache."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = {"word": ["kameras"], "l_cut": [0], "l_add": [""], "l_case": [0], "l_pos": ["XY"],
+            "c_cut": [7], "c_add": ["Testlemma"], "c_case": [0], "c_pos": ["NN"]}
+    types = {"l_cut": pa.uint16(), "c_cut": pa.uint16(), "l_case": pa.uint8(), "c_case": pa.uint8()}
+    table = pa.table({k: pa.array(v, type=types.get(k, pa.string())) for k, v in rows.items()})
+    good = tmp_path / "good.parquet"
+    pq.write_table(table.replace_schema_metadata(terms._lemma_table_versions()), good)
+    stale = tmp_path / "stale.parquet"
+    pq.write_table(table.replace_schema_metadata({**terms._lemma_table_versions(), "hanta": "0.0"}), stale)
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", str(tmp_path))
+    for attr, value in (("_LEMMAS", {}), ("_FROM_TABLE", set()), ("_LOADED", set()), ("_TABLE", None)):
+        monkeypatch.setattr(terms, attr, value)
+    monkeypatch.setattr(terms, "LEMMA_TABLE", good)
+    got = terms.lemmatize(["Kameras", "US-Kameras", "Firmen"])
+    assert got["lemma"].tolist() == ["Testlemma", "US-Testlemma", "Firma"]
+    saved = pd.read_parquet(next(tmp_path.glob("terms-lemmas-*.parquet")))
+    assert set(saved["word"]) == {"US-Kameras", "Firmen"}  # computed ones only
+    for attr, value in (("_LEMMAS", {}), ("_FROM_TABLE", set()), ("_LOADED", {"lemmas"}), ("_TABLE", None)):
+        monkeypatch.setattr(terms, attr, value)
+    monkeypatch.setattr(terms, "LEMMA_TABLE", stale)
+    assert terms._lemma_table() is None
+    assert terms.lemmatize(["Kameras"])["lemma"].tolist() == ["Kamera"]
+
+
+def test_lemma_table_decoding():
+    assert terms._decode_lemma("Kameras", 1, "", 0) == "Kamera"
+    assert terms._decode_lemma("Zeigen", 6, "zeigen", 0) == "zeigen"
+    assert terms._decode_lemma("Zeigen", 0, "", 2) == "zeigen"
+    assert terms._decode_lemma("punkten", 0, "", 1) == "Punkten"
+    assert terms._decode_lemma("Häuser", 5, "aus", 0) == "Haus"
+
+
+def test_lemma_table_lookup_paths_agree_and_survive_odd_strings():
+    few = ["Kameras", "Straße", "İstanbul", "x\udc80y", "ẞ", "zeigen"]
+    got = terms._from_table(few)  # binary search
+    many = terms._from_table(few * (terms._BISECT_MAX // len(few) + 1))  # hash join, falls back on the surrogate
+    assert got == many and got["Kameras"] == ("Kamera", "NN") and "x\udc80y" not in got
+    assert "İstanbul" not in got  # its lower case is not a table word with a capital
