@@ -14,7 +14,7 @@ export PYTHONHASHSEED := 0
 export TQDM_DISABLE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install figures test offline lab report bench bench-sentiment lock clean
+.PHONY: help install figures test offline lab report bench bench-notebooks bench-sentiment lock clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ report: install ## one self-contained HTML report (code hidden) in report/
 
 bench-sentiment: install ## accuracy of every sentiment method on GerNTSA (cross-validated)
 	$(PY) -m analysis.bench.sentiment
+
+bench-notebooks: install ## time of each notebook on the seeds vs the same notebook doing only its imports
+	$(PY) -m analysis.bench.notebooks
 
 bench: install ## speed and memory of the pipeline on 10kGNAD articles, against a naive TextBlobDE loop
 	$(PY) -m analysis.bench.pipeline

@@ -136,3 +136,68 @@ def test_save_figure_is_byte_identical_between_runs(tmp_path):
     assert [f.suffix for f in files] == [".png", ".svg"]
     assert written[0] == written[1]
     assert b"Software" not in written[0][0]
+
+
+_INLINE_SCRIPT = r'''
+import hashlib, os, sys
+import matplotlib as mpl
+mpl.use("module://matplotlib_inline.backend_inline")
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.core.pylabtools import print_figure
+from analysis import plot
+
+plot.set_style(outlets=["curved", "videoaktiv"])
+plt.ion()   # as in a Jupyter kernel
+rows = [{"method": m, "outlet": o, "label": lab}
+        for m in ["textblob-de", "textblob-de-corrected", "gerntsa-lr"]
+        for o, n in [("videoaktiv", (1, 8, 6)), ("curved", (1, 16, 6))]
+        for lab, k in zip(["negative", "neutral", "positive"], n) for _ in range(k)]
+for mode in ["save_figure", "redraw", "no_redraw"]:
+    folder = os.path.join(sys.argv[1], mode)
+    ax = plot.sentiment_labels(pd.DataFrame(rows), title="Sentence labels by method and outlet")
+    plot.footnote(ax, source="curved, VIDEOAKTIV (2022-05)", n={"sentences": 38})
+    fig = ax.figure
+    if mode == "save_figure":
+        plot.save_figure(fig, "t", notebook="00-test", directory=folder)
+        print(mode, "stale", fig.stale)
+    else:  # what save_figure did before, then what pyplot's post-execute hook does with a stale figure
+        os.makedirs(folder)
+        with mpl.rc_context({"svg.hashsalt": "media-coverage-analysis"}):
+            for ext, meta in [("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})]:
+                fig.savefig(f"{folder}/00-test_t.{ext}", format=ext, metadata=meta)
+        if mode == "redraw":
+            fig.canvas.draw_idle()
+    print(mode, "shown", hashlib.sha256(print_figure(fig, "png", bbox_inches="tight")).hexdigest())
+    for ext in ("png", "svg"):
+        print(mode, ext, hashlib.sha256(open(f"{folder}/00-test_t.{ext}", "rb").read()).hexdigest())
+    plt.close(fig)
+'''
+
+
+def test_save_figure_spares_the_inline_backend_a_redraw_without_changing_what_is_shown(tmp_path):
+    """With the inline backend, save_figure marks the figure drawn (no post-cell redraw) and the image shown
+    in the notebook and the files stay byte-identical to the full redraw; skipping the layout would not."""
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _INLINE_SCRIPT, str(tmp_path)], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    seen: dict = {}
+    for line in out.stdout.strip().splitlines():
+        mode, key, value = line.split(" ")
+        seen.setdefault(mode, {})[key] = value
+    new, old, skipped = seen["save_figure"], seen["redraw"], seen["no_redraw"]
+    assert new.pop("stale") == "False"
+    assert new == old
+    # the layout run by the spared redraw matters: without it the image shown would differ by a pixel
+    assert skipped["shown"] != old["shown"]
+
+
+def test_save_figure_leaves_other_backends_alone(tmp_path):
+    fig, ax = plt.subplots(figsize=plot.figsize("column"), layout="constrained")
+    ax.plot([0, 1], [0, 1])
+    plot.save_figure(fig, "t", notebook="00-test", directory=tmp_path)
+    assert fig.stale  # Agg (tests, scripts): nothing is marked, nothing extra is drawn
+    plt.close(fig)

@@ -490,7 +490,30 @@ def save_figure(
             path = directory / f"{notebook}_{name}.{ext}"
             fig.savefig(path, format=ext, metadata=metadata.get(ext))
             written.append(path)
+    _skip_idle_redraw(fig)
     return written
+
+
+def _skip_idle_redraw(fig: mpl.figure.Figure) -> None:
+    """Spare the inline backend a rasterisation that nobody sees.
+
+    Saving leaves the figure "stale", so after the cell pyplot's post-execute
+    hook redraws it on its Agg canvas at screen resolution (``draw_idle``), and
+    only then does the inline backend render it again, separately, for the
+    notebook (``display`` -> ``print_figure``). The pixels of that first canvas
+    are never shown or saved. With the inline backend (only there) the figure
+    is laid out as that redraw would lay it out (a draw without rendering, so
+    constrained layout runs the same number of times and the image shown in the
+    notebook stays byte-identical) and marked as drawn. Changing the figure
+    later marks it stale again, so later changes are still drawn and shown.
+    """
+    canvas = getattr(fig, "canvas", None)
+    if canvas is None or getattr(canvas, "manager", None) is None:
+        return
+    if "backend_inline" not in str(mpl.get_backend()) or not mpl.is_interactive():
+        return
+    fig.draw_without_rendering()
+    fig.stale = False
 
 
 def close_all() -> None:
