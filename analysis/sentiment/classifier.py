@@ -98,12 +98,11 @@ def _negation_scope(words: pd.DataFrame) -> np.ndarray:
     """True for a word at most :data:`~lexicon.NEGATION_WINDOW` tokens after a negator in its clause."""
     negators = lexicon.rules()["negators"]
     is_neg = words["lower"].isin(negators).to_numpy()
-    idx = np.arange(len(words))
-    last = pd.Series(np.where(is_neg, idx, np.nan)).groupby(
-        [words["row"].to_numpy(), words["clause"].to_numpy()]).ffill().to_numpy()
+    first, _ = lexicon.clause_bounds(words["row"].to_numpy(), words["clause"].to_numpy())
+    last = lexicon.fill_last(is_neg, first)
     pos = words["token_id"].to_numpy()
-    has = ~np.isnan(last) & ~is_neg
-    last_i = np.where(has, last, 0).astype(np.int64)
+    has = (last >= 0) & ~is_neg
+    last_i = np.where(has, last, 0)
     return has & ((pos - pos[last_i]) <= lexicon.NEGATION_WINDOW)
 
 

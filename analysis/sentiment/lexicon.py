@@ -224,6 +224,41 @@ def _rows_of(tokens: pd.DataFrame, data: pd.DataFrame | None, n: int) -> np.ndar
     return np.repeat(run_rows, lengths).astype(np.int64)
 
 
+def clause_bounds(row: np.ndarray, clause: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each token, the index of the first and of the last token of its clause.
+
+    ``row`` and ``clause`` must come in runs (sorted by row, clause counting up
+    within a row), as :func:`token_table` returns them.
+    """
+    n = len(row)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    change[1:] = (row[1:] != row[:-1]) | (clause[1:] != clause[:-1])
+    group = np.cumsum(change) - 1
+    starts = np.flatnonzero(change)
+    ends = np.r_[starts[1:], n] - 1
+    return starts[group], ends[group]
+
+
+def fill_last(mask: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Index of the last ``mask`` position at or before each position, within its clause (-1: none)."""
+    if not len(mask):
+        return np.zeros(0, dtype=np.int64)
+    last = np.maximum.accumulate(np.where(mask, np.arange(len(mask)), -1))
+    return np.where(last >= first, last, -1).astype(np.int64)
+
+
+def fill_next(mask: np.ndarray, last_of: np.ndarray) -> np.ndarray:
+    """Index of the next ``mask`` position at or after each position, within its clause (-1: none)."""
+    n = len(mask)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    nxt = np.minimum.accumulate(np.where(mask, np.arange(n), n)[::-1])[::-1]
+    return np.where(nxt <= last_of, nxt, -1).astype(np.int64)
+
+
 def assess(words: pd.DataFrame, *, lexicon: str = "german-polarity") -> pd.DataFrame:
     """Score a word-token table: one row per polar word with its rule-adjusted score.
 
@@ -270,17 +305,15 @@ def assess(words: pd.DataFrame, *, lexicon: str = "german-polarity") -> pd.DataF
     pos = words["token_id"].to_numpy()
     idx = np.arange(n)
 
+    first, last_of = clause_bounds(row, clause)
+
     def ffill_last(mask: np.ndarray) -> np.ndarray:
         """Index of the last ``mask`` token at or before each token in the same clause (-1: none)."""
-        s = pd.Series(np.where(mask, idx, -1))
-        s = s.where(mask)
-        out = s.groupby([row, clause]).ffill()
-        return out.fillna(-1).to_numpy(dtype=np.int64)
+        return fill_last(mask, first)
 
     def bfill_next(mask: np.ndarray) -> np.ndarray:
-        s = pd.Series(np.where(mask, idx, -1)).where(mask)
-        out = s.groupby([row, clause]).bfill()
-        return out.fillna(-1).to_numpy(dtype=np.int64)
+        """Index of the next ``mask`` token at or after each token in the same clause (-1: none)."""
+        return fill_next(mask, last_of)
 
     negated_by = np.full(n, -1, dtype=np.int64)
     modified_by = np.full(n, -1, dtype=np.int64)
