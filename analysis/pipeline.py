@@ -114,8 +114,12 @@ def _new_columns(result: pd.DataFrame, data: pd.DataFrame, keys: list[str]) -> p
     return out
 
 
-def sentiment(sentences: pd.DataFrame, *, method: str | None = None) -> pd.DataFrame:
+def sentiment(sentences: pd.DataFrame, *, method: str | None = None,
+              tokens: pd.DataFrame | None = None) -> pd.DataFrame:
     """Stage ``sentiment``: the sentence keys plus the columns :func:`analysis.sentiment.score` adds.
+
+    ``tokens``: the token table of ``sentences`` (stage ``tokens``), so the
+    sentences are not tokenised again; the scores are the same.
 
     Raises
     ------
@@ -126,6 +130,8 @@ def sentiment(sentences: pd.DataFrame, *, method: str | None = None) -> pd.DataF
     if module is None:
         raise ImportError("analysis.sentiment.score is not available")
     kwargs = {} if method is None else {"method": method}
+    if tokens is not None:
+        kwargs["tokens"] = tokens
     scored = module.score(sentences, text="text", **kwargs)
     return _new_columns(scored, sentences, [k for k in SENTENCE_KEYS if k in sentences.columns])
 
@@ -314,31 +320,36 @@ def _peak_rss() -> int:
 
 @dataclass
 class Meter:
-    """Wall time and peak memory per stage, added up over chunks."""
+    """Wall time, CPU time (of this process) and peak memory per stage, added up over chunks."""
 
     seconds: dict[str, float] = field(default_factory=dict)
     peak: dict[str, int] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
         _reset_peak()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - c0
             self.peak[name] = max(self.peak.get(name, 0), _peak_rss())
 
     def add(self, other: "Meter | Mapping") -> None:
         seconds = other.seconds if isinstance(other, Meter) else other["seconds"]
         peak = other.peak if isinstance(other, Meter) else other["peak"]
+        cpu = other.cpu if isinstance(other, Meter) else other.get("cpu", {})
         for k, v in seconds.items():
             self.seconds[k] = self.seconds.get(k, 0.0) + v
+        for k, v in cpu.items():
+            self.cpu[k] = self.cpu.get(k, 0.0) + v
         for k, v in peak.items():
             self.peak[k] = max(self.peak.get(k, 0), v)
 
     def as_dict(self) -> dict:
-        return {"seconds": dict(self.seconds), "peak": dict(self.peak)}
+        return {"seconds": dict(self.seconds), "peak": dict(self.peak), "cpu": dict(self.cpu)}
 
 
 # --------------------------------------------------------------------------- one chunk
@@ -391,24 +402,25 @@ def process_chunk(articles: pd.DataFrame, chunk_key: str, plan: Plan) -> dict:
             store("sentences", sents)
     out["sentences"] = sents
 
+    senti = None
     if plan.with_sentiment:
         with meter.stage("sentiment"):
             senti = cached("sentiment")
-            if senti is None:
-                senti = sentiment(sents, method=plan.sentiment_method)
-                store("sentiment", senti)
-        out["sentiment"] = senti
-    else:
-        out["sentiment"] = None
-
     with meter.stage("frames"):
         coded = cached("frames")
     with meter.stage("keyness"):
         counts = cached("counts")
     toks = None
-    if coded is None or counts is None:  # one tokenisation, shared by frames and keyness
+    need_sentiment = plan.with_sentiment and senti is None
+    if need_sentiment or coded is None or counts is None:  # one tokenisation, shared by every stage
         with meter.stage("tokens"):
             toks = tokens(sents)
+    if need_sentiment:
+        with meter.stage("sentiment"):
+            senti = sentiment(sents, method=plan.sentiment_method, tokens=toks)
+            store("sentiment", senti)
+    out["sentiment"] = senti if plan.with_sentiment else None
+
     if coded is None:
         with meter.stage("frames"):
             coded = frames(sents, codebook=plan.codebook, tokens=toks)
@@ -427,8 +439,25 @@ def process_chunk(articles: pd.DataFrame, chunk_key: str, plan: Plan) -> dict:
 # --------------------------------------------------------------------------- output
 
 
+#: The per-sentence tables written to the output folder, chunk by chunk.
+OUTPUT_TABLES = ("sentences", "sentiment", "frames")
+
+
+def to_arrow(frame: pd.DataFrame):
+    """A pandas table as an Arrow table, as written to the output files (no index, no pandas metadata)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return table.replace_schema_metadata(None)
+
+
 class _TableWriter:
-    """Append chunks of one table to a Parquet file (written under a temporary name, then renamed)."""
+    """Append chunks of one table to a Parquet file (written under a temporary name, then renamed).
+
+    Chunks come as pandas tables or as Arrow tables made by :func:`to_arrow` (the Dask
+    workers convert their tables themselves); both give the same file. The first chunk
+    fixes the schema (a column that is all missing in it is stored as text).
+    """
 
     def __init__(self, path: Path):
         self.path = path
@@ -437,22 +466,21 @@ class _TableWriter:
         self.schema = None
         self.rows = 0
 
-    def write(self, frame: pd.DataFrame | None) -> None:
+    def write(self, frame) -> None:
         if frame is None:
             return
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        table = frame if isinstance(frame, pa.Table) else to_arrow(frame)
         if self.schema is None:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
             fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
             self.schema = pa.schema(fields).remove_metadata()
-            table = table.cast(self.schema)
             self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
-        else:
-            table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
+        if not table.schema.equals(self.schema):
+            table = table.cast(self.schema)
         self.writer.write_table(table)
-        self.rows += len(frame)
+        self.rows += table.num_rows
 
     def close(self) -> bool:
         if self.writer is None:
@@ -548,54 +576,83 @@ def run(
     out.mkdir(parents=True, exist_ok=True)
     mapping = dict(column_mapping or {})
     meter = Meter()
-    with meter.stage("load"):
-        articles = source.copy() if isinstance(source, pd.DataFrame) else load(source, **mapping)
-        removed = corpus.removed(articles)
-        skipped = corpus.skipped(articles)
-        articles.attrs = {}
-        keys = article_keys(articles)
-        bounds = chunk_bounds(keys, size=chunk_size)
-    if workers == "auto":
-        workers = min(os.cpu_count() or 1, 8) if len(articles) >= AUTO_PARALLEL_ARTICLES else 1
-    with_sentiment = _sentiment_module() is not None
-    if not with_sentiment:
-        warnings.warn("analysis.sentiment is not available: the sentiment table is not written", stacklevel=2)
-    versions = stage_versions(codebook=codebook, sentiment_method=sentiment_method, measure=measure, mapping=mapping)
-    cache = cache_mod.Cache(cache_dir, enabled=use_cache)
-    plan = Plan(versions=versions, codebook=str(codebook), sentiment_method=sentiment_method,
-                with_sentiment=with_sentiment, cache_root=str(cache.root), cache_enabled=use_cache)
-    chunk_keys = [cache_mod.text_digest(*keys[a:b]) for a, b in bounds]
+    # A Dask cluster takes seconds to start (processes, imports): start it now, in the
+    # background, so it comes up while this process loads the corpus.
+    starting = None
+    if _wants_cluster(source, workers, scheduler):
+        from . import parallel
 
-    writers = {name: _TableWriter(out / f"{name}.parquet") for name in ("articles", "sentences", "sentiment", "frames")}
-    counts_parts: list[pd.DataFrame] = []
-    counts_rows = 0
-    hits = {t: 0 for t in CHUNK_TABLES}
-    t_chunks = time.perf_counter()
-    bar = _progress(len(articles), "analysis", progress)
+        starting = parallel.Starting(workers=_auto_workers() if workers == "auto" else workers, scheduler=scheduler)
+    closer = None
     try:
-        results = _execute(articles, bounds, chunk_keys, plan, workers=workers, scheduler=scheduler)
-        for (a, b), result in zip(bounds, results):
-            with meter.stage("write"):
-                writers["articles"].write(articles.iloc[a:b])
-                for name in ("sentences", "sentiment", "frames"):
-                    writers[name].write(result[name])
-            meter.add(result["meter"])
-            for t in result["hits"]:
-                hits[t] += 1
-            counts_parts.append(result["counts"])
-            counts_rows += len(result["counts"])
-            if counts_rows > 2_000_000 and len(counts_parts) > 1:
-                with meter.stage("keyness"):
-                    counts_parts = [sum_counts(counts_parts)]
-                    counts_rows = len(counts_parts[0])
-            bar.update(b - a)
-        written = {name: w.close() for name, w in writers.items()}
+        with meter.stage("load"):
+            articles = source.copy() if isinstance(source, pd.DataFrame) else load(source, **mapping)
+            removed = corpus.removed(articles)
+            skipped = corpus.skipped(articles)
+            articles.attrs = {}
+            keys = article_keys(articles)
+            bounds = chunk_bounds(keys, size=chunk_size)
+        if workers == "auto":
+            workers = _auto_workers() if len(articles) >= AUTO_PARALLEL_ARTICLES else 1
+        on_dask = scheduler is not None or workers > 1
+        if on_dask and starting is None:
+            from . import parallel
+
+            starting = parallel.Starting(workers=workers, scheduler=scheduler)
+        elif not on_dask and starting is not None:
+            closer = _close_in_background(starting)  # started for nothing (a small corpus after all)
+            starting = None
+        # the workers import the sentiment stack themselves; here it is only looked up
+        with_sentiment = _sentiment_available() if on_dask else _sentiment_module() is not None
+        if not with_sentiment:
+            warnings.warn("analysis.sentiment is not available: the sentiment table is not written", stacklevel=2)
+        versions = stage_versions(codebook=codebook, sentiment_method=sentiment_method, measure=measure,
+                                  mapping=mapping)
+        cache = cache_mod.Cache(cache_dir, enabled=use_cache)
+        plan = Plan(versions=versions, codebook=str(codebook), sentiment_method=sentiment_method,
+                    with_sentiment=with_sentiment, cache_root=str(cache.root), cache_enabled=use_cache)
+        chunk_keys = [cache_mod.text_digest(*keys[a:b]) for a, b in bounds]
+
+        writers = {name: _TableWriter(out / f"{name}.parquet") for name in ("articles", *OUTPUT_TABLES)}
+        counts_parts: list[pd.DataFrame] = []
+        counts_rows = 0
+        hits = {t: 0 for t in CHUNK_TABLES}
+        t_chunks = time.perf_counter()
+        bar = _progress(len(articles), "analysis", progress)
+        try:
+            results = _execute(articles, bounds, chunk_keys, plan, starting=starting)
+            for (a, b), result in zip(bounds, results):
+                with meter.stage("write"):
+                    writers["articles"].write(articles.iloc[a:b])
+                    for name in OUTPUT_TABLES:
+                        writers[name].write(result[name])
+                meter.add(result["meter"])
+                for t in result["hits"]:
+                    hits[t] += 1
+                counts_parts.append(result["counts"])
+                counts_rows += len(result["counts"])
+                if counts_rows > 2_000_000 and len(counts_parts) > 1:
+                    with meter.stage("keyness"):
+                        counts_parts = [sum_counts(counts_parts)]
+                        counts_rows = len(counts_parts[0])
+                bar.update(b - a)
+            written = {name: w.close() for name, w in writers.items()}
+        except BaseException:
+            for w in writers.values():
+                w.abort()
+            raise
+        finally:
+            bar.close()
+        if starting is not None:  # the workers are done: shut them down while keyness runs here
+            closer = _close_in_background(starting)
+            starting = None
     except BaseException:
-        for w in writers.values():
-            w.abort()
+        if closer is not None:
+            closer.join()
         raise
     finally:
-        bar.close()
+        if starting is not None:
+            starting.close()
     t_chunks = time.perf_counter() - t_chunks
     with meter.stage("keyness"):
         total_counts = sum_counts(counts_parts)
@@ -626,6 +683,8 @@ def run(
             else:
                 with contextlib.suppress(FileNotFoundError):
                     (out / f"{name}.csv").unlink()
+    if closer is not None:
+        closer.join()
     total = time.perf_counter() - t_start
     summary = {
         "articles": len(articles),
@@ -635,6 +694,7 @@ def run(
         "cache": str(cache.root) if use_cache else None,
         "workers": workers if scheduler is None else f"scheduler {scheduler}",
         "seconds": {k: round(v, 4) for k, v in meter.seconds.items()},
+        "cpu_seconds": {k: round(v, 4) for k, v in meter.cpu.items()},
         "peak_rss": meter.peak,
         "seconds_chunks": round(t_chunks, 4),
         "seconds_total": round(total, 4),
@@ -651,10 +711,55 @@ def run(
     return summary
 
 
-def _execute(articles: pd.DataFrame, bounds, chunk_keys, plan: Plan, *, workers: int, scheduler: str | None):
+def _auto_workers() -> int:
+    return min(os.cpu_count() or 1, 8)
+
+
+#: With ``workers="auto"``, a corpus file (or folder) of at least this many bytes starts the
+#: cluster before loading (about :data:`AUTO_PARALLEL_ARTICLES` articles of 2,000 characters).
+AUTO_PARALLEL_BYTES = AUTO_PARALLEL_ARTICLES * 2_000
+
+
+def _wants_cluster(source, workers, scheduler) -> bool:
+    """Whether the run will use Dask, as far as it can be told before loading."""
+    if scheduler is not None:
+        return True
+    if workers != "auto":
+        return int(workers) > 1
+    if _auto_workers() < 2:
+        return False
+    if isinstance(source, pd.DataFrame):
+        return len(source) >= AUTO_PARALLEL_ARTICLES
+    try:
+        path = Path(source)
+        size = (sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir()
+                else path.stat().st_size)
+    except OSError:
+        return False
+    return size >= AUTO_PARALLEL_BYTES
+
+
+def _close_in_background(starting):
+    import threading
+
+    thread = threading.Thread(target=starting.close, name="analysis-cluster-close", daemon=True)
+    thread.start()
+    return thread
+
+
+def _sentiment_available() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(f"{__package__}.sentiment") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _execute(articles: pd.DataFrame, bounds, chunk_keys, plan: Plan, *, starting=None):
     """Chunk results in chunk order: in this process, or on Dask (see :mod:`analysis.parallel`)."""
-    if scheduler is None and workers <= 1:
+    if starting is None:
         return (process_chunk(articles.iloc[a:b], k, plan) for (a, b), k in zip(bounds, chunk_keys))
     from . import parallel
 
-    return parallel.process_chunks(articles, bounds, chunk_keys, plan, workers=workers, scheduler=scheduler)
+    return parallel.process_chunks(articles, bounds, chunk_keys, plan, dask_client=starting.get())

@@ -129,3 +129,47 @@ def test_long_paragraphs_are_cheap():
     result = cleaning.structure(f"Überschrift\n\n{huge}")
     assert [p.part for p in result.kept] == ["headline", "lead"]
     assert len(result.kept[1].text) == len(huge)
+
+
+# --------------------------------------------------------------------------- fast language guess
+
+
+HARD_TEXTS = [
+    "",
+    "the",
+    "The camera and the phone are in the box, and it is new.",
+    "Die Kamera und das Telefon. The camera and the phone and the box and the lens.",
+    "THE AND OF TO IN — the and of to in",
+    "don't won’t it's the-end a-b-c und-oder",
+    "x " * 5000 + "the the the the",  # the English words lie beyond the first 2,000 words
+    "the " * 1999 + "und",
+    "Ärger über Öl — „Zitat“ und «mehr» in the end of the day",
+    "word" + "-" * 50 + "the and of",
+]
+
+
+@pytest.mark.parametrize("text", HARD_TEXTS)
+@pytest.mark.parametrize("max_words", [1, 2, 3, 50, 2000])
+def test_fast_language_guess_equals_the_reference(text, max_words):
+    assert cleaning.guess_language(text, max_words=max_words) == \
+        cleaning._guess_language_reference(text, max_words=max_words)
+    words = cleaning._first_words(text, max_words)
+    assert words == [m.group(0) for m in cleaning._WORD.finditer(text)][:max_words]
+
+
+def test_fast_language_guess_equals_the_reference_on_real_articles():
+    from analysis import paths
+
+    path = paths.SHARED_DATA / "10kgnad" / "articles_test.tsv"
+    if not path.is_file():
+        pytest.skip(f"10kGNAD not found at {path}")
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as f:
+        texts = [r["text"] for r in csv.DictReader(f, delimiter="\t")]
+    texts += [" ".join(texts[:40])]  # one long text: the prefix scan stops early
+    english = "The company said on Monday that the deal was off, and that it would not be revived."
+    texts += [english * k for k in (1, 3, 300)]
+    got = [cleaning.guess_language(t) for t in texts]
+    assert got == [cleaning._guess_language_reference(t) for t in texts]
+    assert "en" in got and "de" in got

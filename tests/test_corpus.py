@@ -402,3 +402,27 @@ def test_decode_refuses_binary_and_normalise_cleans():
     assert text == "a\nbcd\u0301"  # BOM, CR, NUL and BEL gone; d + acute has no composed form
     assert notes == ["removed 1 NUL byte(s)", "removed 1 control character(s)"]
     assert corpus.normalise_text("u\u0308ber")[0] == "über"
+
+
+# --------------------------------------------------------------------------- reading large delimited files
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n", "a", "a\n", "a\nb", "a\nb\n", "\n\na\n\n", 'x\t"multi\nline\n"\ty\nz\t"q"\t\n', "ä\n„b“\n\n",
+    "a\x85b\nc\u2028d\n",  # other Unicode line breaks are not line ends for csv (as with StringIO(newline=""))
+])
+def test_lines_are_those_of_stringio(text):
+    import csv
+    import io
+
+    assert list(corpus._lines(text)) == list(io.StringIO(text, newline=""))
+    assert list(csv.reader(corpus._lines(text), delimiter="\t")) == \
+        list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
+
+
+def test_tsv_with_quoted_line_breaks_keeps_row_numbers(tmp_path):
+    path = tmp_path / "c.tsv"
+    path.write_text('text\toutlet\n"Erste Zeile.\n\nZweiter Absatz."\ta\nDritter Text.\tb\n', encoding="utf-8")
+    articles = _quiet_load(path, outlet="outlet")
+    assert articles["text"].tolist() == ["Erste Zeile.\n\nZweiter Absatz.", "Dritter Text."]
+    assert articles["doc_id"].tolist() == ["c-2", "c-5"]

@@ -44,3 +44,26 @@ def test_unknown_stage_is_named():
 
     with pytest.raises(ValueError, match="sentences"):
         parallel.map_stage(dd.from_pandas(pd.DataFrame({"text": ["x"]}), npartitions=1), "keyness")
+
+
+def test_chunks_sent_a_few_at_a_time_come_back_in_order_and_equal(sample):
+    """More chunks than the window of partitions in flight (2 per worker thread): same tables, same order."""
+    articles = sample.iloc[:10].reset_index(drop=True)
+    bounds = [(i, i + 1) for i in range(len(articles))]
+    keys = [f"k{i}" for i in range(len(articles))]
+    plan = pipeline.Plan(versions=pipeline.stage_versions())
+    got = list(parallel.process_chunks(articles, bounds, keys, plan, workers=1))
+    assert len(got) == len(bounds)
+    for (a, b), result in zip(bounds, got):
+        expected = pipeline.process_chunk(articles.iloc[a:b], "x", plan)
+        for name in pipeline.OUTPUT_TABLES:
+            pd.testing.assert_frame_equal(result[name].to_pandas(), expected[name], obj=name)
+        pd.testing.assert_frame_equal(result["counts"], expected["counts"], obj="counts")
+
+
+def test_workers_keep_freed_memory_for_the_next_chunk():
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc mallopt only")
+    assert parallel._tune_malloc()

@@ -159,3 +159,35 @@ def test_frames_with_the_shared_tokens_equal_frames_tokenised_alone():
     shared = pipeline.frames(sents, tokens=tokens.tokenize(sents))
     pd.testing.assert_frame_equal(shared, pipeline.frames(sents))
     assert shared.drop(columns=[c for c in shared.columns if c in ("doc_id", "outlet", "sentence_id", "part", "paragraph", "evidence")]).to_numpy().any()
+
+
+def test_table_writer_gives_the_same_file_from_pandas_or_arrow_chunks(tmp_path):
+    chunks = [
+        pd.DataFrame({"doc_id": ["a", "b"], "n": [1, 2], "evidence": [None, None], "p": [0.5, -1.0]}),
+        pd.DataFrame({"doc_id": ["c"], "n": [3], "evidence": ["x: y [0:1]"], "p": [0.25]}),
+        pd.DataFrame({"doc_id": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64"),
+                      "evidence": pd.Series([], dtype=object), "p": pd.Series([], dtype=float)}),
+    ]
+    frames = {}
+    for how in ("pandas", "arrow"):
+        writer = pipeline._TableWriter(tmp_path / f"{how}.parquet")
+        for chunk in chunks:
+            writer.write(chunk if how == "pandas" else pipeline.to_arrow(chunk))
+        assert writer.close() and writer.rows == 3
+        frames[how] = pd.read_parquet(tmp_path / f"{how}.parquet")
+    pd.testing.assert_frame_equal(frames["pandas"], frames["arrow"])
+    expected = pd.concat(chunks[:2], ignore_index=True)
+    pd.testing.assert_frame_equal(frames["pandas"], expected)  # all-missing first chunk stored as text
+
+
+def test_cluster_is_started_early_only_when_the_run_will_use_it(tmp_path, monkeypatch):
+    big, small = tmp_path / "big.tsv", tmp_path / "small.tsv"
+    big.write_bytes(b"x" * pipeline.AUTO_PARALLEL_BYTES)
+    small.write_bytes(b"x" * 100)
+    monkeypatch.setattr(pipeline, "_auto_workers", lambda: 2)
+    assert pipeline._wants_cluster(big, "auto", None)
+    assert not pipeline._wants_cluster(small, "auto", None)
+    assert pipeline._wants_cluster(small, 2, None) and not pipeline._wants_cluster(big, 1, None)
+    assert pipeline._wants_cluster(small, 1, "tcp://host:8786")
+    monkeypatch.setattr(pipeline, "_auto_workers", lambda: 1)
+    assert not pipeline._wants_cluster(big, "auto", None)

@@ -45,28 +45,55 @@ from pathlib import Path
 from .. import paths
 
 SOURCE = paths.SHARED_DATA / "10kgnad" / "articles_test.tsv"
+#: Modules imported once before timing, so their bytecode is cached (see ``--no-bytecode-cache``).
+WARM_IMPORTS = ("analysis.cli", "analysis.pipeline", "analysis.parallel", "analysis.sentiment", "analysis.keyness",
+                "analysis.terms", "analysis.framing", "distributed", "dask.dataframe", "pyarrow.parquet", "tqdm.auto",
+                "textblob_de")
+
+
+#: Articles per TSV file: a larger corpus becomes a folder of such files, as the loader
+#: reads files of at most ``corpus.MAX_FILE_BYTES`` (200 MiB; 25,000 articles are about 67 MB).
+PART_ARTICLES = 25_000
 
 
 def build_corpus(n: int, folder: Path) -> Path:
-    """``n`` articles replicated from 10kGNAD as a TSV (category, text); copies made distinct."""
+    """``n`` articles replicated from 10kGNAD as a TSV (category, text); copies made distinct.
+
+    Up to :data:`PART_ARTICLES` articles: one file ``gnad_<n>.tsv``; more: a folder
+    ``gnad_<n>/`` of files ``part_000.tsv`` ... of that many articles each.
+    """
     import csv
 
-    target = folder / f"gnad_{n}.tsv"
-    if target.is_file():
+    parts = n > PART_ARTICLES
+    target = folder / (f"gnad_{n}" if parts else f"gnad_{n}.tsv")
+    if target.exists():
         return target
     with open(SOURCE, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
-    tmp = target.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, delimiter="\t")
-        writer.writerow(["category", "text"])
-        for i in range(n):
-            row = rows[i % len(rows)]
-            copy = i // len(rows)
-            text = row["text"] if copy == 0 else f"{row['text']} Meldung {copy}."
-            writer.writerow([row["category"], text])
+    tmp = folder / f".tmp-gnad_{n}"
+    if parts:
+        tmp.mkdir(parents=True, exist_ok=True)
+    for first in range(0, n, PART_ARTICLES if parts else max(n, 1)):
+        last = min(n, first + (PART_ARTICLES if parts else n))
+        path = tmp / f"part_{first // PART_ARTICLES:03d}.tsv" if parts else tmp
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f, delimiter="\t")
+            writer.writerow(["category", "text"])
+            for i in range(first, last):
+                row = rows[i % len(rows)]
+                copy = i // len(rows)
+                text = row["text"] if copy == 0 else f"{row['text']} Meldung {copy}."
+                writer.writerow([row["category"], text])
     tmp.replace(target)
     return target
+
+
+def _first_texts(corpus_path: Path, n: int) -> list[str]:
+    import csv
+
+    path = min(corpus_path.glob("*.tsv")) if corpus_path.is_dir() else corpus_path
+    with open(path, encoding="utf-8", newline="") as f:
+        return [r["text"] for _, r in zip(range(n), csv.DictReader(f, delimiter="\t"))]
 
 
 def _median_seconds(cmd: list[str], runs: int = 7) -> float:
@@ -141,12 +168,9 @@ def naive_textblob(corpus_path: Path, sample: int) -> dict:
     polarities and is the stronger baseline; the targets are checked against it.
     One warm-up article each is not counted.
     """
-    import csv
-
     from textblob_de import NLTKPunktTokenizer, TextBlobDE
 
-    with open(corpus_path, encoding="utf-8", newline="") as f:
-        texts = [r["text"] for _, r in zip(range(sample + 1), csv.DictReader(f, delimiter="\t"))]
+    texts = _first_texts(corpus_path, sample + 1)
     out = {"articles": len(texts) - 1}
     tok = NLTKPunktTokenizer()
     for name, make in (("shared", lambda t: TextBlobDE(t, tokenizer=tok)), ("as_written", TextBlobDE)):
@@ -167,9 +191,11 @@ def _mb(n: float) -> str:
 def _stage_table(summary: dict) -> list[str]:
     lines = []
     order = ["load", "sentences", "tokens", "sentiment", "frames", "keyness", "write"]
+    cpu = summary.get("cpu_seconds", {})
     for stage in order + [s for s in summary["seconds"] if s not in order]:
         if stage in summary["seconds"]:
-            lines.append(f"      {stage:<10} {summary['seconds'][stage]:9.1f} s   peak {_mb(summary['peak_rss'].get(stage, 0)):>9}")
+            lines.append(f"      {stage:<10} {summary['seconds'][stage]:9.1f} s wall {cpu.get(stage, float('nan')):7.1f} s CPU"
+                         f"   peak {_mb(summary['peak_rss'].get(stage, 0)):>9}")
     return lines
 
 
@@ -180,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-sample", type=int, default=200, help="articles for the naive TextBlobDE loop")
     parser.add_argument("--workdir", type=Path, default=None, help="folder for corpora, caches and outputs")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--sentiment-method", default=None,
+                        help="passed to `python -m analysis run` (default: the sentiment module's default)")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="run as the environment is (no .pyc files written if PYTHONDONTWRITEBYTECODE is set)")
     args = parser.parse_args(argv)
     if not SOURCE.is_file():
         print(f"10kGNAD not found at {SOURCE}; set MEDIA_ANALYSIS_SHARED to the shared folder", file=sys.stderr)
@@ -188,13 +218,28 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, TQDM_DISABLE="1", PYTHONHASHSEED="0")
     print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; work folder {work}")
+    if not args.no_bytecode_cache:
+        # An installed package has compiled bytecode (.pyc files; pip writes them at install time,
+        # Python on first import). With PYTHONDONTWRITEBYTECODE set and none written, every
+        # process (CLI, fork server, workers) compiles pandas, scikit-learn, dask ... from source
+        # again, which costs several CPU seconds per process. Measure the installed state: a
+        # bytecode cache in the work folder, filled once before any timing.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "; ".join(f"import {m}" for m in WARM_IMPORTS)], env=env, check=True)
+        print(f"bytecode cache: {work / 'pycache'} (filled in {time.perf_counter() - t0:.1f} s before timing; "
+              "--no-bytecode-cache measures without)")
+    else:
+        print(f"bytecode cache: as the environment has it (PYTHONDONTWRITEBYTECODE="
+              f"{os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})")
     try:
         load = os.getloadavg()
         print(f"load average at start: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     except OSError:
         pass
     sizes = sorted(set(args.sizes))
-    corpora = {n: build_corpus(n, work) for n in sorted(set(sizes) | {args.scaling_size})}
+    corpora = {n: build_corpus(n, work) for n in sorted(set(sizes) | ({args.scaling_size} if args.scaling_size else set()))}
 
     help_s = _median_seconds([sys.executable, "-m", "analysis", "--help"])
     print(f"\n`python -m analysis --help`: {help_s * 1000:.0f} ms (median of 7)")
@@ -221,17 +266,23 @@ def main(argv: list[str] | None = None) -> int:
         run_env = dict(env, MEDIA_ANALYSIS_CACHE=str(cache_dir / "terms"))  # the lemma cache starts empty too
         cmd = ["run", str(corpora[n]), "--outlet", "category", "--out", str(out), "--cache-dir", str(cache_dir),
                "--workers", str(workers), "--quiet"]
+        if args.sentiment_method:
+            cmd += ["--sentiment-method", args.sentiment_method]
         print(f"\n== {n:,} articles, {workers} worker(s): python -m analysis {' '.join(cmd)}")
+        load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         cold = run_cli(cmd, run_env)
+        load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         summary = json.loads((out / "summary.json").read_text())
         per_article = cold["wall"] / summary["articles"]
         per_article_cpu = cold["cpu"] / summary["articles"]
         print(f"   cold: {cold['wall']:.1f} s wall, {cold['cpu']:.1f} s CPU, peak memory {_mb(cold['peak'])} "
-              f"(all processes); {summary['articles'] / cold['wall']:,.0f} articles/s")
+              f"(all processes); {summary['articles'] / cold['wall']:,.0f} articles/s; load average {load_before:.1f} "
+              f"before, {load_after:.1f} after (1-minute; 2.0 = both cores busy)")
         print(f"   per article: {per_article * 1000:.2f} ms wall, {per_article_cpu * 1000:.2f} ms CPU -> "
               f"{naive['wall'] / per_article:.1f}x faster than the naive loop (wall), "
               f"{naive['cpu'] / per_article_cpu:.1f}x (CPU)")
-        print("   per stage (seconds summed over chunks, in the workers for per-chunk stages; peak RSS of one process):")
+        print("   per stage (seconds summed over chunks, in the workers for per-chunk stages; CPU of the process that ran it;"
+              " peak RSS of one process):")
         print("\n".join(_stage_table(summary)))
         # warm: the same command again (median of 3), with --help timed right before, under the same load
         help_now = _median_seconds([sys.executable, "-m", "analysis", "--help"], runs=5)
@@ -253,7 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     w2 = results.get(f"{args.scaling_size}-w2")
     if w1 and w2:
         print(f"   scaling on {args.scaling_size:,} articles: 1 worker {w1['cold']['wall']:.1f} s, 2 workers "
-              f"{w2['cold']['wall']:.1f} s -> speed-up {w1['cold']['wall'] / w2['cold']['wall']:.2f}x")
+              f"{w2['cold']['wall']:.1f} s -> speed-up {w1['cold']['wall'] / w2['cold']['wall']:.2f}x (wall); "
+              f"CPU {w1['cold']['cpu']:.1f} s vs {w2['cold']['cpu']:.1f} s (the cost of the parallel run: "
+              f"{w2['cold']['cpu'] / w1['cold']['cpu']:.2f}x the CPU)")
     two = sorted((int(t.split("-")[0]), r) for t, r in results.items() if t.endswith("-w2"))
     if len(two) >= 2:
         (n0, r0), (n1, r1) = two[0], two[-1]
