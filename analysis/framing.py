@@ -464,19 +464,8 @@ def _shared_tokens(data: pd.DataFrame, tokens: pd.DataFrame | None) -> pd.DataFr
     if keys.duplicated(["doc_id", "sentence_id"]).any():
         raise ValueError("tokens= needs one row per (doc_id, sentence_id) in data; tokenise this table instead "
                          "(leave tokens=None)")
-    # tokens come in runs, one run per sentence: look up each run's row once
-    d = tokens["doc_id"].to_numpy()
-    sid = tokens["sentence_id"].to_numpy()
-    n_tok = len(tokens)
-    if n_tok:
-        change = np.r_[True, (d[1:] != d[:-1]) | (sid[1:] != sid[:-1])]
-        starts = np.flatnonzero(change)
-        lengths = np.diff(np.r_[starts, n_tok])
-        index = pd.MultiIndex.from_arrays([keys["doc_id"].to_numpy(), keys["sentence_id"].to_numpy()])
-        run_rows = index.get_indexer(pd.MultiIndex.from_arrays([d[starts], sid[starts]]))
-        row = np.repeat(run_rows, lengths)
-    else:
-        row = np.zeros(0, dtype=np.int64)
+    index = pd.MultiIndex.from_arrays([keys["doc_id"].to_numpy(), keys["sentence_id"].to_numpy()])
+    row = tokens_mod.rows_of(tokens, index)
     keep = (row >= 0) & np.isin(tokens["kind"].to_numpy(), list(_WORD_KINDS))
     out = pd.DataFrame({
         "_row": row[keep],

@@ -186,3 +186,21 @@ def tokenize(sentences: pd.DataFrame, *, text: str = "text") -> pd.DataFrame:
 def words(tokens: pd.DataFrame) -> pd.DataFrame:
     """Only the word tokens (no numbers, punctuation, URLs or symbols)."""
     return tokens[tokens["kind"] == "word"]
+
+
+def rows_of(tokens: pd.DataFrame, keys: pd.MultiIndex) -> np.ndarray:
+    """The position in ``keys`` of each token's sentence (``-1``: not there).
+
+    ``keys`` holds one ``(doc_id, sentence_id)`` per row of the table the tokens
+    belong to. Tokens come in runs, one per sentence, so each run is looked up
+    once (no per-token Python).
+    """
+    d = tokens["doc_id"].to_numpy()
+    sid = tokens["sentence_id"].to_numpy()
+    if not len(d):
+        return np.zeros(0, dtype=np.int64)
+    change = np.r_[True, (d[1:] != d[:-1]) | (sid[1:] != sid[:-1])]
+    starts = np.flatnonzero(change)
+    lengths = np.diff(np.r_[starts, len(d)])
+    run_rows = keys.get_indexer(pd.MultiIndex.from_arrays([d[starts], sid[starts]]))
+    return np.repeat(run_rows, lengths).astype(np.int64)

@@ -105,3 +105,10 @@ def test_fast_path_equals_the_reference_on_real_articles(shared_data):
     ref = _reference(sents)
     assert len(fast) > 50_000
     pd.testing.assert_frame_equal(fast[ref.columns].reset_index(drop=True), ref, check_dtype=False)
+
+
+def test_rows_of_maps_token_runs_to_rows():
+    toks = pd.DataFrame({"doc_id": ["a", "a", "a", "b", "c"], "sentence_id": [0, 0, 1, 0, 0]})
+    keys = pd.MultiIndex.from_arrays([["b", "a", "a"], [0, 1, 0]])
+    assert tokens.rows_of(toks, keys).tolist() == [2, 2, 1, 0, -1]
+    assert tokens.rows_of(toks.iloc[:0], keys).tolist() == []

@@ -212,16 +212,7 @@ def _rows_of(tokens: pd.DataFrame, data: pd.DataFrame | None, n: int) -> np.ndar
     if index.has_duplicates:
         raise ValueError("tokens= needs one row per (doc_id, sentence_id) in data; leave tokens=None to "
                          "tokenise the texts instead")
-    d = tokens["doc_id"].to_numpy()
-    sid = tokens["sentence_id"].to_numpy()
-    if not len(d):
-        return np.zeros(0, dtype=np.int64)
-    # tokens come in runs, one per sentence: look up each run's row once
-    change = np.r_[True, (d[1:] != d[:-1]) | (sid[1:] != sid[:-1])]
-    starts = np.flatnonzero(change)
-    lengths = np.diff(np.r_[starts, len(d)])
-    run_rows = index.get_indexer(pd.MultiIndex.from_arrays([d[starts], sid[starts]]))
-    return np.repeat(run_rows, lengths).astype(np.int64)
+    return tokens_mod.rows_of(tokens, index)
 
 
 def clause_bounds(row: np.ndarray, clause: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
