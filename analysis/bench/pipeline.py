@@ -206,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-sample", type=int, default=200, help="articles for the naive TextBlobDE loop")
     parser.add_argument("--workdir", type=Path, default=None, help="folder for corpora, caches and outputs")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--chunk-size", type=int, default=None,
+                        help="passed to `python -m analysis run` (default: the pipeline's chunk size)")
     parser.add_argument("--sentiment-method", default=None,
                         help="passed to `python -m analysis run` (default: the sentiment module's default)")
     parser.add_argument("--no-bytecode-cache", action="store_true",
@@ -268,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
                "--workers", str(workers), "--quiet"]
         if args.sentiment_method:
             cmd += ["--sentiment-method", args.sentiment_method]
+        if args.chunk_size:
+            cmd += ["--chunk-size", str(args.chunk_size)]
         print(f"\n== {n:,} articles, {workers} worker(s): python -m analysis {' '.join(cmd)}")
         load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         cold = run_cli(cmd, run_env)
