@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: The parts a kept paragraph can have, in reading order.
@@ -76,6 +77,9 @@ _CAPTION_CUE = re.compile(
     r"(?:\(?\bv\.\s*l\.?\s*n\.?\s*r\.?\)?|^(?:Foto|Bild|Quelle|Bildquelle|Credit|Im Bild|Auf dem Bild)\s*[:(]|©)",
     re.IGNORECASE,
 )
+# The same cues, split so that long paragraphs are not scanned for nothing (see _has_caption_cue).
+_CAPTION_START = re.compile(r"(?:Foto|Bild|Quelle|Bildquelle|Credit|Im Bild|Auf dem Bild)\s*[:(]", re.IGNORECASE)
+_CAPTION_VLNR = re.compile(r"\bv\.\s*l\.?\s*n\.?\s*r", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w\-’']*", re.UNICODE)
 _GLUED_DIGIT = re.compile(r"[^\W\d_]{3,}\d+\b")
 _FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|webp|svg)\b", re.IGNORECASE)
@@ -159,7 +163,7 @@ def _is_navigation(text: str) -> bool:
     return nav >= 2 and nav / len(words) >= 0.6
 
 
-def _is_alt_text(text: str, language: str = "de") -> bool:
+def _is_alt_text(text: str, language: str | Callable[[], str] = "de") -> bool:
     words = _words(text, 9)
     if not words or len(words) > 8 or _ends(_TERMINAL, text):
         return False
@@ -167,12 +171,25 @@ def _is_alt_text(text: str, language: str = "de") -> bool:
         return True
     if len(words) < 2 or all(w[0].isupper() for w in words):
         return False  # one word, or capitalised words only ("Erste Zeile", "Xiaomi & Leica"): a heading
+    if callable(language):  # the article's language, guessed only when a line gets this far
+        language = language()
     function_words = FUNCTION_WORDS_BY_LANGUAGE.get(language)
     if function_words is None:
         return False  # no word list for this language: only file-name cues apply
     if language == "de" and re.search(r"[äöüßÄÖÜ]", text):
         return False
     return not any(w.lower() in function_words for w in words)
+
+
+def _has_caption_cue(text: str) -> bool:
+    """``bool(_CAPTION_CUE.search(text))``, scanning the text only where a cue can be.
+
+    "v. l. n. r." needs a "v." (any case) and the other cues stand at the start or
+    are "©", so most paragraphs are decided by two substring tests.
+    """
+    if "©" in text or _CAPTION_START.match(text):
+        return True
+    return ("v." in text or "V." in text) and _CAPTION_VLNR.search(text) is not None
 
 
 def _first_words(text: str, limit: int) -> list[str]:
@@ -240,7 +257,14 @@ def structure(raw: str, *, title: str | None = None, clean: bool = True, languag
     paragraphs = [Paragraph(i, t) for i, t in enumerate(split_paragraphs(raw))]
     if not paragraphs:
         return result
-    lang = (language or "").strip().lower()[:2] or guess_language(raw)
+    lang = (language or "").strip().lower()[:2]
+    if not lang:  # guessed when the alt-text rule first needs it (most articles never do)
+        guessed: list[str] = []
+
+        def lang() -> str:
+            if not guessed:
+                guessed.append(guess_language(raw))
+            return guessed[0]
 
     if clean:
         first = paragraphs[0]
@@ -267,7 +291,7 @@ def structure(raw: str, *, title: str | None = None, clean: bool = True, languag
             p.rule, p.reason = "caption_placeholder", "image caption placeholder without content"
         elif clean and _is_alt_text(p.text, lang):
             p.rule, p.reason = "alt_text", "short line without German function words or punctuation (image alt text)"
-        elif _CAPTION_CUE.search(p.text):
+        elif _has_caption_cue(p.text):
             p.part = "caption"
 
     kept = [p for p in paragraphs if p.rule is None]

@@ -78,7 +78,7 @@ from . import cleaning, segment
 __all__ = [
     "ARTICLE_COLUMNS", "PARAGRAPH_COLUMNS", "SENTENCE_COLUMNS", "SKIPPED_COLUMNS", "REMOVED_COLUMNS",
     "WARNING_COLUMNS", "TEXT_PARTS", "CorpusError", "CorpusWarning", "decode", "strip_html",
-    "looks_like_html", "normalise_text", "load", "paragraphs", "sentences", "removed", "skipped",
+    "looks_like_html", "normalise_text", "load", "Batches", "paragraphs", "sentences", "removed", "skipped",
     "problems",
 ]
 
@@ -970,19 +970,32 @@ def load(
     CorpusWarning
         For every input skipped and every other problem, naming the file and row.
     """
+    report = _Report(strict)
+    rows = _read_rows(path, report, duplicates=duplicates, text=text,
+                      mapping={"outlet": outlet, "title": title, "date": date, "doc_id": doc_id, "url": url,
+                               **columns})
+    articles, removed_frame = _build(rows, report, clean=clean, duplicates=duplicates)
+    if articles.empty:
+        raise _nothing_loaded(Path(path).expanduser(), report)
+    articles.attrs["skipped"] = report.skipped()
+    articles.attrs["removed"] = removed_frame
+    articles.attrs["warnings"] = report.warnings()
+    return articles
+
+
+def _read_rows(path, report: _Report, *, duplicates: str, text: str, mapping: dict) -> list[dict]:
+    """Check the options of :func:`load` and read every input into a raw row (not yet cleaned)."""
     if duplicates not in DUPLICATE_ACTIONS:
         raise ValueError(f"duplicates={duplicates!r}; use one of {', '.join(map(repr, DUPLICATE_ACTIONS))}")
     path = Path(path).expanduser()
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder. Pass a folder of .txt files or a "
                           "CSV/TSV/JSONL/Parquet/JSON file.")
-    mapping = {"text": text}
-    for key, value in {"outlet": outlet, "title": title, "date": date, "doc_id": doc_id, "url": url,
-                       **columns}.items():
+    mapping, given = {"text": text}, mapping
+    for key, value in given.items():
         if value is not None:
             mapping[key] = str(value)
     explicit = set(mapping) - {"text"} | ({"text"} if text != "text" else set())
-    report = _Report(strict)
     if path.is_dir():
         rows = _read_folder(path, report, mapping, explicit)
     else:
@@ -996,82 +1009,91 @@ def load(
         else:
             raise CorpusError(f"{path}: unknown file type {suffix!r}; use .txt, .html, .csv, .tsv, .jsonl, "
                               ".parquet or .json")
-    articles, removed_frame = _build(rows, report, clean=clean, duplicates=duplicates)
-    if articles.empty:
-        skipped_frame = report.skipped()
-        detail = (f" {len(skipped_frame)} input(s) were skipped: "
-                  + "; ".join(f"{report._where(s.source, None if pd.isna(s.row) else int(s.row))}: {s.reason}"
-                              for s in skipped_frame.itertuples())) if len(skipped_frame) else ""
-        raise CorpusError(f"{path}: no articles found (looked for "
-                          f"{', '.join(sorted(TEXT_SUFFIXES | TABLE_SUFFIXES | {'.json'}))}).{detail}")
-    articles.attrs["skipped"] = report.skipped()
-    articles.attrs["removed"] = removed_frame
-    articles.attrs["warnings"] = report.warnings()
-    return articles
+    return rows
 
 
-def _build(rows: list[dict], report: _Report, *, clean: bool, duplicates: str) -> tuple[pd.DataFrame, AttrTable]:
-    records, removed_rows = [], []
-    seen_ids: dict[str, int] = {}
-    seen_texts: dict[str, tuple[str, str, str]] = {}
-    for row in rows:
+def _nothing_loaded(path, report: _Report) -> CorpusError:
+    skipped_frame = report.skipped()
+    detail = (f" {len(skipped_frame)} input(s) were skipped: "
+              + "; ".join(f"{report._where(s.source, None if pd.isna(s.row) else int(s.row))}: {s.reason}"
+                          for s in skipped_frame.itertuples())) if len(skipped_frame) else ""
+    return CorpusError(f"{path}: no articles found (looked for "
+                       f"{', '.join(sorted(TEXT_SUFFIXES | TABLE_SUFFIXES | {'.json'}))}).{detail}")
+
+
+#: Keys of a raw row that are not article columns (where it came from, for reports).
+_ROW_INTERNALS = ("_row", "_meta_row", "_date_origin", "_no_metadata")
+
+
+class _Builder:
+    """Turns raw rows into article records one at a time, remembering ids and texts seen so far."""
+
+    def __init__(self, report: _Report, *, clean: bool, duplicates: str) -> None:
+        self.report = report
+        self.clean = clean
+        self.duplicates = duplicates
+        self.seen_ids: dict[str, int] = {}
+        self.seen_texts: dict[str, tuple[str, str, str]] = {}
+
+    def article(self, row: dict) -> tuple[dict | None, list[dict]]:
+        """The article record of one raw row (None: skipped and reported) and what cleaning removed."""
         source = str(row.get("source", ""))
         where_row = row.pop("_row", None)
         row.pop("_meta_row", None)
         date_origin = row.pop("_date_origin", None)
         no_metadata = row.pop("_no_metadata", None)
-        raw = _as_text(row.get("text"), source, where_row, report)
+        raw = _as_text(row.get("text"), source, where_row, self.report)
         if raw is None:
-            continue
+            return None, []
         raw, notes = normalise_text(raw)
         for note in notes:
-            report.warn(source, note, row=where_row)
+            self.report.warn(source, note, row=where_row)
         if looks_like_html(raw):
             raw, heading = _parse_html(raw)
             if heading and not _cell(row.get("title")):
                 row["title"] = heading
         if not raw.strip():
-            report.skip(source, "article text is empty" if not raw else "article text is only white space",
-                        row=where_row)
-            continue
+            self.report.skip(source, "article text is empty" if not raw else "article text is only white space",
+                             row=where_row)
+            return None, []
         language = _cell(row.get("language"))
-        structure = cleaning.structure(raw, title=_cell(row.get("title")) or None, clean=clean,
+        structure = cleaning.structure(raw, title=_cell(row.get("title")) or None, clean=self.clean,
                                        language=language or None)
         if not structure.kept:
-            report.skip(source, "nothing left after cleaning ("
-                        + ", ".join(sorted({p.rule for p in structure.removed})) + ")", row=where_row)
-            continue
+            self.report.skip(source, "nothing left after cleaning ("
+                             + ", ".join(sorted({p.rule for p in structure.removed})) + ")", row=where_row)
+            return None, []
         if no_metadata:
-            report.warn(source, f"has no row in {no_metadata}; its outlet, date and title are unknown")
+            self.report.warn(source, f"has no row in {no_metadata}; its outlet, date and title are unknown")
         outlet_value = _cell(row.get("outlet")) or UNKNOWN_OUTLET
         doc = _cell(row.get("doc_id")) or (Path(source).stem + (f"-{where_row}" if where_row else ""))
         digest = hashlib.sha1(structure.text.encode("utf-8")).hexdigest()
-        if digest in seen_texts:
-            first_doc, first_source, first_outlet = seen_texts[digest]
-            if first_outlet == outlet_value and duplicates == "skip":
-                report.skip(source, f"exact duplicate of {first_doc!r} ({first_source}), same outlet "
-                                    f"{outlet_value!r}; pass duplicates='keep' to keep both", row=where_row)
-                continue
-            report.warn(source, f"same text as {first_doc!r} ({first_source}, outlet {first_outlet!r})",
-                        row=where_row)
+        if digest in self.seen_texts:
+            first_doc, first_source, first_outlet = self.seen_texts[digest]
+            if first_outlet == outlet_value and self.duplicates == "skip":
+                self.report.skip(source, f"exact duplicate of {first_doc!r} ({first_source}), same outlet "
+                                         f"{outlet_value!r}; pass duplicates='keep' to keep both", row=where_row)
+                return None, []
+            self.report.warn(source, f"same text as {first_doc!r} ({first_source}, outlet {first_outlet!r})",
+                             row=where_row)
         else:
-            seen_texts[digest] = (doc, source, outlet_value)
-        if doc in seen_ids:
-            seen_ids[doc] += 1
-            new = f"{doc}~{seen_ids[doc]}"
-            while new in seen_ids:
-                seen_ids[doc] += 1
-                new = f"{doc}~{seen_ids[doc]}"
-            report.warn(source, f"doc_id {doc!r} occurs more than once; renamed to {new!r}", row=where_row)
-            seen_ids[new] = 0
+            self.seen_texts[digest] = (doc, source, outlet_value)
+        if doc in self.seen_ids:
+            self.seen_ids[doc] += 1
+            new = f"{doc}~{self.seen_ids[doc]}"
+            while new in self.seen_ids:
+                self.seen_ids[doc] += 1
+                new = f"{doc}~{self.seen_ids[doc]}"
+            self.report.warn(source, f"doc_id {doc!r} occurs more than once; renamed to {new!r}", row=where_row)
+            self.seen_ids[new] = 0
             doc = new
         else:
-            seen_ids[doc] = 0
+            self.seen_ids[doc] = 0
         date_source, date_row = date_origin or (source, where_row)
         date_value, precision = _normalise_date(
             row.get("date") if _cell(row.get("date")) or isinstance(row.get("date"), (pd.Timestamp, datetime))
             else structure.date_in_text,
-            date_source, date_row, report,
+            date_source, date_row, self.report,
         )
         if _cell(row.get("date_precision")) and precision != "unparsed":
             precision = _cell(row["date_precision"])
@@ -1089,20 +1111,117 @@ def _build(rows: list[dict], report: _Report, *, clean: bool, duplicates: str) -
             parts=",".join(structure.parts),
             source=source,
         )
-        records.append(record)
-        for p in sorted(structure.removed, key=lambda p: p.raw_index):
-            removed_rows.append({"doc_id": doc, "source": source, "raw_paragraph": p.raw_index, "rule": p.rule,
-                                 "reason": p.reason, "text": p.text})
-    removed_frame = AttrTable(removed_rows, columns=REMOVED_COLUMNS)
+        removed = [{"doc_id": doc, "source": source, "raw_paragraph": p.raw_index, "rule": p.rule,
+                    "reason": p.reason, "text": p.text}
+                   for p in sorted(structure.removed, key=lambda p: p.raw_index)]
+        return record, removed
+
+
+def _frame(records: list[dict], extra: list[str] | None = None) -> pd.DataFrame:
+    """The articles table of ``records``: :data:`ARTICLE_COLUMNS`, then the other columns
+    (``extra``, in this order, when given; otherwise in order of appearance)."""
     if not records:
-        return pd.DataFrame(columns=ARTICLE_COLUMNS), removed_frame
+        return pd.DataFrame(columns=ARTICLE_COLUMNS + list(extra or []))
     frame = pd.DataFrame.from_records(records)
-    extra = [c for c in frame.columns if c not in ARTICLE_COLUMNS]
-    frame = frame[ARTICLE_COLUMNS + extra].reset_index(drop=True)
+    if extra is None:
+        extra = [c for c in frame.columns if c not in ARTICLE_COLUMNS]
+    frame = frame.reindex(columns=ARTICLE_COLUMNS + list(extra)).reset_index(drop=True)
     for col in ARTICLE_COLUMNS:
         if col != "text":
             frame[col] = frame[col].astype(str)
-    return frame, removed_frame
+    return frame
+
+
+def _build(rows: list[dict], report: _Report, *, clean: bool, duplicates: str) -> tuple[pd.DataFrame, AttrTable]:
+    builder = _Builder(report, clean=clean, duplicates=duplicates)
+    records, removed_rows = [], []
+    for row in rows:
+        record, removed = builder.article(row)
+        if record is not None:
+            records.append(record)
+            removed_rows.extend(removed)
+    removed_frame = AttrTable(removed_rows, columns=REMOVED_COLUMNS)
+    if not records:
+        return pd.DataFrame(columns=ARTICLE_COLUMNS), removed_frame
+    return _frame(records), removed_frame
+
+
+class Batches:
+    """:func:`load`, a batch of articles at a time: for corpora too large to clean in one go.
+
+    Iterating gives articles tables of ``batch_size`` rows (the last one shorter),
+    with the same rows, in the same order, as :func:`load` gives at once, and the
+    same columns in every batch. The inputs are read when the object is made
+    (``inputs`` counts them); cleaning happens batch by batch, so a caller can
+    work on one batch while the next is cleaned. After the iteration,
+    :meth:`removed`, :meth:`skipped` and :meth:`problems` report as
+    ``attrs["removed"]``, ``attrs["skipped"]`` and ``attrs["warnings"]`` of
+    :func:`load` do. Iterate once.
+
+    Parameters
+    ----------
+    path
+        As for :func:`load`.
+    batch_size
+        Articles per batch.
+    **options
+        The other arguments of :func:`load` (``strict``, ``clean``,
+        ``duplicates``, ``text``, ``outlet``, ...).
+
+    Raises
+    ------
+    CorpusError
+        As :func:`load`: when the path is missing or unknown while the object is
+        made; when nothing loads, at the end of the iteration.
+    """
+
+    def __init__(self, path: str | Path, *, batch_size: int = 1000, strict: bool = False, clean: bool = True,
+                 duplicates: str = "skip", text: str = "text", **columns: str | None) -> None:
+        self.path = Path(path).expanduser()
+        self.batch_size = max(int(batch_size), 1)
+        self._report = _Report(strict)
+        self._rows = _read_rows(path, self._report, duplicates=duplicates, text=text, mapping=columns)
+        self._builder = _Builder(self._report, clean=clean, duplicates=duplicates)
+        self._removed: list[dict] = []
+        self.inputs = len(self._rows)
+        #: The metadata columns after :data:`ARTICLE_COLUMNS`, as :func:`load` orders them.
+        self.extra = list(dict.fromkeys(k for row in self._rows for k in row
+                                        if k not in ARTICLE_COLUMNS and k not in _ROW_INTERNALS))
+        self.articles = 0
+
+    def __iter__(self):
+        rows, self._rows = self._rows, None
+        if rows is None:
+            raise RuntimeError("a Batches object can be iterated once; make a new one")
+        records: list[dict] = []
+        for i, row in enumerate(rows):
+            rows[i] = None  # the raw text is not needed any more
+            record, removed = self._builder.article(row)
+            if record is None:
+                continue
+            records.append(record)
+            self._removed.extend(removed)
+            if len(records) >= self.batch_size:
+                self.articles += len(records)
+                yield _frame(records, self.extra)
+                records = []
+        if records:
+            self.articles += len(records)
+            yield _frame(records, self.extra)
+        if not self.articles:
+            raise _nothing_loaded(self.path, self._report)
+
+    def removed(self) -> pd.DataFrame:
+        """What cleaning removed from the articles so far (:data:`REMOVED_COLUMNS`)."""
+        return AttrTable(self._removed, columns=REMOVED_COLUMNS)
+
+    def skipped(self) -> pd.DataFrame:
+        """Inputs that could not be loaded so far (:data:`SKIPPED_COLUMNS`)."""
+        return self._report.skipped()
+
+    def problems(self) -> pd.DataFrame:
+        """Problems that did not stop an article so far (:data:`WARNING_COLUMNS`)."""
+        return self._report.warnings()
 
 
 def removed(articles: pd.DataFrame) -> pd.DataFrame:

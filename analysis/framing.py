@@ -44,6 +44,7 @@ Toward improving reliability and validity. *Journal of Communication*, 58(2),
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -225,6 +226,12 @@ def _words(texts: pd.Series, tokens: pd.DataFrame | None) -> _Words:
     return _Words(row, first, last, codes.astype(np.int64), start, end, types, parts)
 
 
+@functools.lru_cache(maxsize=None)
+def _compiled(regex: str) -> re.Pattern:
+    """A term's regex, compiled once per process (a codebook has more than ``re``'s cache holds)."""
+    return re.compile(regex)
+
+
 class _Vocabulary:
     """Regex matching against the distinct words (and compound parts) once each.
 
@@ -275,7 +282,7 @@ class _Vocabulary:
                 out = np.zeros(self.ntypes, dtype=bool)
                 cand, ids = self._candidates(anchor, where)
                 if cand:
-                    match = re.compile(regex).fullmatch
+                    match = _compiled(regex).fullmatch
                     hit = np.fromiter((match(c) is not None for c in cand), dtype=bool, count=len(cand))
                     out[ids[hit]] = True
             self._cache[key] = out

@@ -85,7 +85,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from . import terms as _terms
 
@@ -508,14 +508,25 @@ def _general_reference(ann: pd.DataFrame, terms_index: pd.Index, unit: str) -> p
     return out.where(out > 0, floor)
 
 
+def _chi2_sf(value: np.ndarray) -> np.ndarray:
+    """``scipy.stats.chi2.sf(value, df=1)`` (the same function, ``special.chdtrc``), without
+    importing ``scipy.stats`` (a second of start-up); 1 for values at or below 0."""
+    return special.chdtrc(1, np.maximum(np.asarray(value, dtype=float), 0.0))
+
+
+def _norm_sf(z: np.ndarray) -> np.ndarray:
+    """``scipy.stats.norm.sf(z)`` (the same function, ``special.ndtr(-z)``)."""
+    return special.ndtr(-np.asarray(z, dtype=float))
+
+
 def _measure(measure, a, b, n_t, n_r, correction, g2_form, prior, prior_strength, term, ann, unit):
     sign = np.sign(a / n_t - b / n_r)
     if measure == "g2":
         value = g2(a, b, n_t, n_r, form=g2_form, correction=correction)
-        return sign * value, stats.chi2.sf(value, df=1)
+        return sign * value, _chi2_sf(value)
     if measure == "chi2":
         value = chi2(a, b, n_t, n_r, correction=correction)
-        return sign * value, stats.chi2.sf(value, df=1)
+        return sign * value, _chi2_sf(value)
     if measure == "log_ratio":
         return log_ratio(a, b, n_t, n_r), np.full(len(a), np.nan)
     if measure == "pct_diff":
@@ -533,7 +544,7 @@ def _measure(measure, a, b, n_t, n_r, correction, g2_form, prior, prior_strength
     share = base / base.sum() if base.sum() > 0 else np.full(len(base), 1.0 / max(len(base), 1))
     alpha = alpha0 * share + 0.01
     z = log_odds_prior(a, b, n_t, n_r, alpha, alpha0 + 0.01 * len(alpha))
-    return z, 2 * stats.norm.sf(np.abs(z))
+    return z, 2 * _norm_sf(np.abs(z))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Every pipeline chunk (:func:`analysis.pipeline.chunk_bounds`) becomes a Dask
 DataFrame partition, scattered to the workers as they need it (at most two per
-worker thread at a time, so the workers hold a few chunks, never the corpus);
+worker thread at a time, so the workers hold a few chunks, never the corpus;
+the chunks can come from a stream, cleaned while the workers analyse earlier ones);
 each partition goes through :func:`analysis.pipeline.process_chunk`, the very
 function the pandas path runs, so the results are identical (a test checks
 this). The workers convert their tables to Arrow themselves and send back only
@@ -30,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import pandas as pd
 
@@ -229,6 +230,10 @@ class Starting:
         except BaseException as exc:  # noqa: BLE001 - re-raised in get()
             self._error = exc
 
+    def ready(self) -> bool:
+        """Whether the start-up has finished (successfully or not): :meth:`get` would not wait."""
+        return not self._thread.is_alive()
+
     def get(self):
         """The running ``distributed.Client`` (waits until the cluster is up; raises its start-up error)."""
         self._thread.join()
@@ -268,23 +273,25 @@ def _process_partition(articles: pd.DataFrame, chunk_key: str, plan: "pipeline.P
 
 
 def process_chunks(
-    articles: pd.DataFrame,
-    bounds: Sequence[tuple[int, int]],
-    chunk_keys: Sequence[str],
+    chunks: Iterable[tuple[pd.DataFrame, str]],
     plan: "pipeline.Plan",
     *,
     workers: int | None = None,
     scheduler: str | None = None,
     dask_client=None,
-) -> Iterator[dict]:
-    """:func:`analysis.pipeline.process_chunk` on every partition, results yielded in chunk order.
+) -> Iterator[tuple[pd.DataFrame, dict]]:
+    """:func:`analysis.pipeline.process_chunk` on every ``(articles, chunk key)`` chunk, as a Dask partition.
 
-    The tables of the per-sentence stages come back as Arrow tables (see
-    :func:`_process_partition`); the term counts as a pandas table. ``dask_client``:
-    a running client to use (left open); otherwise one is started (:func:`client`)
+    Yields ``(articles, result)`` in the order of ``chunks``. The tables of the
+    per-sentence stages come back as Arrow tables (see :func:`_process_partition`);
+    the term counts as a pandas table. ``chunks`` is read lazily, one chunk each
+    time a worker has room for it, so it can be a stream (the pipeline cleans the
+    next articles while the workers analyse the previous ones). ``dask_client``: a
+    running client to use (left open); otherwise one is started (:func:`client`)
     and closed at the end.
     """
     import dask
+    import dask.dataframe as dd
     from distributed import as_completed
 
     own = contextlib.nullcontext(dask_client) if dask_client is not None else client(workers=workers, scheduler=scheduler)
@@ -292,24 +299,29 @@ def process_chunks(
         # Chunks are sent as they are needed, not all at once: at most `window` partitions are
         # on the workers at a time, so their memory holds a few chunks, not the corpus.
         window = max(2 * sum(c.nthreads().values()), 2)
-        pending = iter(range(len(bounds)))
-        index: dict[str, tuple[int, object]] = {}
+        source = iter(chunks)
+        index: dict[str, tuple[int, pd.DataFrame, object]] = {}
+        count = 0
 
         def submit_next() -> list:
-            i = next(pending, None)
-            if i is None:
+            nonlocal count
+            item = next(source, None)
+            if item is None:
                 return []
-            ddf = partitions(articles, [bounds[i]], c)  # holds the scattered data until the task is done
-            future = c.compute(dask.delayed(_process_partition)(ddf.to_delayed()[0], chunk_keys[i], plan))
-            index[future.key] = (i, ddf)
+            articles, key = item
+            # one partition, scattered to a worker; held here until the task is done
+            ddf = dd.from_delayed([c.scatter(articles)], meta=articles.iloc[:0], verify_meta=False)
+            future = c.compute(dask.delayed(_process_partition)(ddf.to_delayed()[0], key, plan))
+            index[future.key] = (count, articles, ddf)
+            count += 1
             return [future]
 
         queue = as_completed([f for _ in range(window) for f in submit_next()])
-        done: dict[int, dict] = {}
+        done: dict[int, tuple[pd.DataFrame, dict]] = {}
         next_i = 0
         for future in queue:
-            i, ddf = index.pop(future.key)
-            done[i] = future.result()
+            i, articles, ddf = index.pop(future.key)
+            done[i] = (articles, future.result())
             future.release()
             del ddf
             for new in submit_next():

@@ -31,6 +31,7 @@ the files (or finds them still in place).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import time
@@ -58,6 +59,7 @@ __all__ = [
     "keyness_from_counts",
     "article_keys",
     "chunk_bounds",
+    "Chunker",
     "stage_versions",
     "process_chunk",
     "run",
@@ -290,6 +292,46 @@ def chunk_bounds(keys: list[str], *, size: int = DEFAULT_CHUNK_SIZE) -> list[tup
     if start < len(keys):
         bounds.append((start, len(keys)))
     return bounds
+
+
+class Chunker:
+    """:func:`chunk_bounds`, fed a batch of articles at a time: the same chunks, as tables.
+
+    :meth:`add` takes the next articles and their :func:`article_keys` and returns
+    the chunks they complete, ``(articles, keys)``; :meth:`flush` returns the
+    last, incomplete one. Fed the whole corpus in any batches, it cuts where
+    :func:`chunk_bounds` cuts.
+    """
+
+    def __init__(self, *, size: int = DEFAULT_CHUNK_SIZE) -> None:
+        self.size = max(int(size), 1)
+        self.low, self.high = max(self.size // 4, 1), 4 * self.size
+        self._frames: list[pd.DataFrame] = []
+        self._keys: list[str] = []
+
+    def add(self, articles: pd.DataFrame, keys: list[str]) -> list[tuple[pd.DataFrame, list[str]]]:
+        out, start, pending = [], 0, len(self._keys)
+        for i, k in enumerate(keys):
+            length = pending + i - start + 1
+            if length >= self.high or (length >= self.low and int(k[:12], 16) % self.size == 0):
+                out.append(self._close(articles.iloc[start:i + 1], keys[start:i + 1]))
+                start, pending = i + 1, 0
+        if start < len(keys):
+            self._frames.append(articles.iloc[start:])
+            self._keys.extend(keys[start:])
+        return out
+
+    def flush(self) -> list[tuple[pd.DataFrame, list[str]]]:
+        if not self._keys:
+            return []
+        return [self._close(None, [])]
+
+    def _close(self, piece: pd.DataFrame | None, keys: list[str]) -> tuple[pd.DataFrame, list[str]]:
+        frames = self._frames + ([piece] if piece is not None else [])
+        keys = self._keys + list(keys)
+        self._frames, self._keys = [], []
+        chunk = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        return chunk.reset_index(drop=True), keys
 
 
 # --------------------------------------------------------------------------- measuring
@@ -556,8 +598,8 @@ def run(
     cache_dir, use_cache
         The cache folder (default :func:`analysis.cache.cache_root`) and whether to use it.
     workers, scheduler
-        ``"auto"``: all cores for corpora of :data:`AUTO_PARALLEL_ARTICLES` or more
-        articles, else 1. ``workers > 1`` runs the chunks on a Dask ``LocalCluster`` with that many
+        ``"auto"``: all cores for inputs of :data:`AUTO_PARALLEL_BYTES` or more
+        (tables: :data:`AUTO_PARALLEL_ARTICLES` rows), else 1. ``workers > 1`` runs the chunks on a Dask ``LocalCluster`` with that many
         worker processes; ``scheduler`` connects to an existing Dask cluster.
     chunk_size
         Average articles per chunk.
@@ -576,32 +618,20 @@ def run(
     out.mkdir(parents=True, exist_ok=True)
     mapping = dict(column_mapping or {})
     meter = Meter()
+    if workers == "auto":  # decided before loading, from the size of the input
+        workers = _auto_workers() if _wants_cluster(source, "auto", scheduler) else 1
+    on_dask = scheduler is not None or int(workers) > 1
     # A Dask cluster takes seconds to start (processes, imports): start it now, in the
-    # background, so it comes up while this process loads the corpus.
+    # background, so it comes up while this process reads and cleans the first articles.
     starting = None
-    if _wants_cluster(source, workers, scheduler):
+    if on_dask:
         from . import parallel
 
-        starting = parallel.Starting(workers=_auto_workers() if workers == "auto" else workers, scheduler=scheduler)
+        starting = parallel.Starting(workers=workers, scheduler=scheduler)
     closer = None
     try:
         with meter.stage("load"):
-            articles = source.copy() if isinstance(source, pd.DataFrame) else load(source, **mapping)
-            removed = corpus.removed(articles)
-            skipped = corpus.skipped(articles)
-            articles.attrs = {}
-            keys = article_keys(articles)
-            bounds = chunk_bounds(keys, size=chunk_size)
-        if workers == "auto":
-            workers = _auto_workers() if len(articles) >= AUTO_PARALLEL_ARTICLES else 1
-        on_dask = scheduler is not None or workers > 1
-        if on_dask and starting is None:
-            from . import parallel
-
-            starting = parallel.Starting(workers=workers, scheduler=scheduler)
-        elif not on_dask and starting is not None:
-            closer = _close_in_background(starting)  # started for nothing (a small corpus after all)
-            starting = None
+            batches = _Source(source, mapping, batch_size=max(chunk_size // 4, 1))
         # the workers import the sentiment stack themselves; here it is only looked up
         with_sentiment = _sentiment_available() if on_dask else _sentiment_module() is not None
         if not with_sentiment:
@@ -611,19 +641,19 @@ def run(
         cache = cache_mod.Cache(cache_dir, enabled=use_cache)
         plan = Plan(versions=versions, codebook=str(codebook), sentiment_method=sentiment_method,
                     with_sentiment=with_sentiment, cache_root=str(cache.root), cache_enabled=use_cache)
-        chunk_keys = [cache_mod.text_digest(*keys[a:b]) for a, b in bounds]
 
         writers = {name: _TableWriter(out / f"{name}.parquet") for name in ("articles", *OUTPUT_TABLES)}
         counts_parts: list[pd.DataFrame] = []
         counts_rows = 0
+        n_articles = n_chunks = 0
         hits = {t: 0 for t in CHUNK_TABLES}
         t_chunks = time.perf_counter()
-        bar = _progress(len(articles), "analysis", progress)
+        bar = _progress(batches.inputs, "analysis", progress)
         try:
-            results = _execute(articles, bounds, chunk_keys, plan, starting=starting)
-            for (a, b), result in zip(bounds, results):
+            chunks = _stream_chunks(batches, chunk_size, meter)
+            for chunk, result in _execute(chunks, plan, starting=starting, meter=meter):
                 with meter.stage("write"):
-                    writers["articles"].write(articles.iloc[a:b])
+                    writers["articles"].write(chunk)
                     for name in OUTPUT_TABLES:
                         writers[name].write(result[name])
                 meter.add(result["meter"])
@@ -635,7 +665,9 @@ def run(
                     with meter.stage("keyness"):
                         counts_parts = [sum_counts(counts_parts)]
                         counts_rows = len(counts_parts[0])
-                bar.update(b - a)
+                n_articles += len(chunk)
+                n_chunks += 1
+                bar.update(len(chunk))
             written = {name: w.close() for name, w in writers.items()}
         except BaseException:
             for w in writers.values():
@@ -646,6 +678,7 @@ def run(
         if starting is not None:  # the workers are done: shut them down while keyness runs here
             closer = _close_in_background(starting)
             starting = None
+        removed, skipped = batches.removed(), batches.skipped()
     except BaseException:
         if closer is not None:
             closer.join()
@@ -669,7 +702,7 @@ def run(
         else:
             with contextlib.suppress(FileNotFoundError):
                 (out / "keyness.csv").unlink()
-        rows = {"articles": len(articles), "keyness": len(key_table)}
+        rows = {"articles": n_articles, "keyness": len(key_table)}
         for name, ok in written.items():
             if not ok:
                 with contextlib.suppress(FileNotFoundError):
@@ -687,9 +720,9 @@ def run(
         closer.join()
     total = time.perf_counter() - t_start
     summary = {
-        "articles": len(articles),
+        "articles": n_articles,
         "rows": rows,
-        "chunks": len(bounds),
+        "chunks": n_chunks,
         "cache_hits": hits,
         "cache": str(cache.root) if use_cache else None,
         "workers": workers if scheduler is None else f"scheduler {scheduler}",
@@ -698,7 +731,7 @@ def run(
         "peak_rss": meter.peak,
         "seconds_chunks": round(t_chunks, 4),
         "seconds_total": round(total, 4),
-        "articles_per_second": round(len(articles) / total, 2) if total else None,
+        "articles_per_second": round(n_articles / total, 2) if total else None,
         "sentiment": "computed" if with_sentiment else "unavailable",
         "versions": versions,
         "files": sorted(files) + ["summary.json"],
@@ -706,7 +739,7 @@ def run(
     (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     if run_key is not None:
         cache.put_run(run_key, {name: out / name for name in summary["files"]},
-                      {"articles": len(articles), "rows": rows})
+                      {"articles": n_articles, "rows": rows})
     cache_mod.write_marker(out, run_key, summary["files"])
     return summary
 
@@ -756,10 +789,67 @@ def _sentiment_available() -> bool:
         return False
 
 
-def _execute(articles: pd.DataFrame, bounds, chunk_keys, plan: Plan, *, starting=None):
-    """Chunk results in chunk order: in this process, or on Dask (see :mod:`analysis.parallel`)."""
+class _Source:
+    """The articles of a corpus path (cleaned batch by batch, :class:`analysis.corpus.Batches`)
+    or of a table, in batches, with what loading removed and skipped."""
+
+    def __init__(self, source, mapping: Mapping[str, str], *, batch_size: int) -> None:
+        self._table = None
+        if isinstance(source, pd.DataFrame):
+            self._table = source
+            self.inputs = len(source)
+            self._batches = None
+        else:
+            self._batches = corpus.Batches(source, batch_size=batch_size, **mapping)
+            self.inputs = self._batches.inputs
+
+    def __iter__(self):
+        if self._batches is not None:
+            return iter(self._batches)
+        table = self._table.copy()
+        table.attrs = {}
+        return iter([table])
+
+    def removed(self) -> pd.DataFrame:
+        return self._batches.removed() if self._batches is not None else corpus.removed(self._table)
+
+    def skipped(self) -> pd.DataFrame:
+        return self._batches.skipped() if self._batches is not None else corpus.skipped(self._table)
+
+
+def _stream_chunks(batches, chunk_size: int, meter: Meter) -> Iterator[tuple[pd.DataFrame, str]]:
+    """The chunks of :func:`chunk_bounds` with their cache keys, cut as the articles are cleaned."""
+    chunker = Chunker(size=chunk_size)
+    source = iter(batches)
+    while True:
+        with meter.stage("load"):
+            batch = next(source, None)
+            if batch is None:
+                ready = chunker.flush()
+            else:
+                batch.attrs = {}
+                ready = chunker.add(batch, article_keys(batch))
+        for chunk, keys in ready:
+            yield chunk, cache_mod.text_digest(*keys)
+        if batch is None:
+            return
+
+
+#: While a Dask cluster starts, at most this many chunks are cleaned ahead and kept waiting.
+READ_AHEAD = 8
+
+
+def _execute(chunks, plan: Plan, *, starting=None, meter: Meter | None = None):
+    """``(articles, result)`` per chunk, in chunk order: in this process, or on Dask (see :mod:`analysis.parallel`)."""
     if starting is None:
-        return (process_chunk(articles.iloc[a:b], k, plan) for (a, b), k in zip(bounds, chunk_keys))
+        return ((chunk, process_chunk(chunk, k, plan)) for chunk, k in chunks)
     from . import parallel
 
-    return parallel.process_chunks(articles, bounds, chunk_keys, plan, dask_client=starting.get())
+    # Clean the first chunks while the cluster comes up, instead of waiting for it.
+    ahead = []
+    while not starting.ready() and len(ahead) < READ_AHEAD:
+        item = next(chunks, None)
+        if item is None:
+            break
+        ahead.append(item)
+    return parallel.process_chunks(itertools.chain(ahead, chunks), plan, dask_client=starting.get())

@@ -9,8 +9,6 @@ built on tokens can point back at the words that produced it.
 """
 from __future__ import annotations
 
-import itertools
-import operator
 import re
 
 import numpy as np
@@ -48,6 +46,7 @@ def tokenize_text(text: str) -> list[tuple[str, int, int, str]]:
 
 
 _KIND_NAMES = np.array(["url", "number", "word", "punct", "symbol"], dtype=object)
+_KIND_INDEX = {k: i for i, k in enumerate(_KIND_NAMES)}
 _NUMBER = 1
 _WORD = 2
 _SEPARATOR = "\n"  # no token contains white space, so texts joined by it tokenise as when apart
@@ -69,51 +68,68 @@ _PLAIN_PATTERN = re.compile(
 _SPECIAL = ("@", "://", "www.")
 
 
-def _scan(joined: str, pattern: re.Pattern = TOKEN_PATTERN) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Tokens of one long string: surfaces, starts, ends and kind codes (indices into ``_KIND_NAMES``).
+def _one_group(pattern: re.Pattern) -> re.Pattern:
+    """``pattern`` (alternatives in named groups, no other groups) with the whole token as its only group."""
+    source = re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)
+    one = re.compile("(" + source + ")", pattern.flags)
+    assert one.groups == 1, pattern.pattern
+    return one
+
+
+_SPLITTERS: dict[re.Pattern, re.Pattern] = {}
+
+
+def _scan(joined: str, pattern: re.Pattern = TOKEN_PATTERN
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Tokens of one long string: surfaces, starts, ends, kind codes (indices into ``_KIND_NAMES``)
+    and lower-case forms.
 
     Same result as iterating ``pattern.finditer(joined)``, but the loop runs in C:
-    ``re.split`` with the capturing groups returns, per token, the gap before it and
-    one entry per kind group (``None`` where that kind did not match); the offsets are
-    the running sums of the gap and token lengths.
+    ``re.split`` with the whole token as one group returns the gap before each token
+    and the token; the offsets are the running sums of the gap and token lengths.
+    The kind of each distinct token is the group that ``pattern.fullmatch`` gives
+    it: the alternatives are tried in order, and the one that matched the token in
+    the text is the first that can match the token alone (no alternative looks
+    beyond the token), so every occurrence of a form has the same kind.
     """
-    parts = pattern.split(joined)
-    groups = pattern.groups
-    step = groups + 1
-    n = (len(parts) - 1) // step
+    splitter = _SPLITTERS.get(pattern)
+    if splitter is None:
+        splitter = _SPLITTERS[pattern] = _one_group(pattern)
+    parts = splitter.split(joined)
+    n = (len(parts) - 1) // 2
     if n == 0:
         empty = np.empty(0, dtype=np.int64)
-        return np.empty(0, dtype=object), empty, empty, empty
-    gap_len = np.fromiter(map(len, parts[0:-1:step]), dtype=np.int64, count=n)
+        return np.empty(0, dtype=object), empty, empty, empty, np.empty(0, dtype=object)
+    tokens = parts[1::2]
+    gap_len = np.fromiter(map(len, parts[0:-1:2]), dtype=np.int64, count=n)
+    tok_len = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
     surface = np.empty(n, dtype=object)
-    kind = np.zeros(n, dtype=np.int64)
-    for k in range(groups):
-        group = parts[k + 1 :: step]
-        hit = np.fromiter(map(operator.is_not, group, itertools.repeat(None)), dtype=bool, count=n)
-        if hit.any():
-            surface[hit] = np.asarray(group, dtype=object)[hit]
-            kind[hit] = k
-    tok_len = np.fromiter(map(len, surface), dtype=np.int64, count=n)
+    surface[:] = tokens
+    codes, forms = pd.factorize(surface)
+    names = [pattern.fullmatch(t).lastgroup for t in forms]
+    kind_of = np.array([_KIND_INDEX[k] for k in names], dtype=np.int64)
+    # a number glued to a word by a hyphen ("100-Jahre") counts as a word
+    for i in np.flatnonzero(kind_of == _NUMBER):
+        if any(map(str.isalpha, forms[i])):
+            kind_of[i] = _WORD
+    lower_of = np.empty(len(forms), dtype=object)
+    lower_of[:] = [t.lower() for t in forms]
     ends = np.cumsum(gap_len) + np.cumsum(tok_len)
     starts = ends - tok_len
-    numbers = np.flatnonzero(kind == _NUMBER)
-    if len(numbers):
-        glued = np.fromiter((any(map(str.isalpha, t)) for t in surface[numbers]), dtype=bool, count=len(numbers))
-        kind[numbers[glued]] = _WORD
-    return surface, starts, ends, kind
+    return surface, starts, ends, kind_of[codes], lower_of[codes]
 
 
 def _scan_texts(values: list[str], pattern: re.Pattern) -> tuple[np.ndarray, ...]:
-    """Tokens of many texts: row, token id, surface, start, end (offsets into the row's text), kind."""
+    """Tokens of many texts: row, token id, surface, start, end (offsets into the row's text), kind, lower."""
     n = len(values)
-    surface, starts, ends, kind = _scan(_SEPARATOR.join(values), pattern)
+    surface, starts, ends, kind, lower = _scan(_SEPARATOR.join(values), pattern)
     lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
     text_start = np.concatenate([[0], np.cumsum(lengths + len(_SEPARATOR))[:-1]]).astype(np.int64)
     rows = np.searchsorted(text_start, starts, side="right") - 1
     first = np.searchsorted(starts, text_start)  # index of each text's first token
     token_id = np.arange(len(starts), dtype=np.int64) - first[rows]
     shift = text_start[rows]
-    return rows, token_id, surface, starts - shift, ends - shift, kind
+    return rows, token_id, surface, starts - shift, ends - shift, kind, lower
 
 
 def _tokenize_values(values: list[str]) -> tuple[np.ndarray, ...]:
@@ -164,9 +180,9 @@ def tokenize(sentences: pd.DataFrame, *, text: str = "text") -> pd.DataFrame:
     sids = sentences["sentence_id"].to_numpy() if "sentence_id" in sentences else np.arange(n)
     base = sentences["start"].to_numpy() if "start" in sentences else np.zeros(n, dtype=int)
     values = sentences[text].astype(str).tolist()
-    rows, token_id, surface, starts, ends, kind = _tokenize_values(values)
+    rows, token_id, surface, starts, ends, kind, lower = _tokenize_values(values)
     shift = base.astype(np.int64)[rows] if n else np.empty(0, dtype=np.int64)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "doc_id": doc_ids[rows] if n else [],
             "outlet": outlets[rows] if n else [],
@@ -174,13 +190,13 @@ def tokenize(sentences: pd.DataFrame, *, text: str = "text") -> pd.DataFrame:
             "sentence_id": sids[rows] if n else [],
             "token_id": token_id,
             "token": surface,
+            "lower": lower,
             "start": starts + shift,
             "end": ends + shift,
             "kind": _KIND_NAMES[kind],
-        }
+        },
+        columns=TOKEN_COLUMNS,
     )
-    frame["lower"] = frame["token"].str.lower() if len(frame) else frame["token"].astype(object)
-    return frame[TOKEN_COLUMNS]
 
 
 def words(tokens: pd.DataFrame) -> pd.DataFrame:

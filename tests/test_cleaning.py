@@ -173,3 +173,15 @@ def test_fast_language_guess_equals_the_reference_on_real_articles():
     got = [cleaning.guess_language(t) for t in texts]
     assert got == [cleaning._guess_language_reference(t) for t in texts]
     assert "en" in got and "de" in got
+
+
+@pytest.mark.parametrize("text", [
+    "Foto: dpa", "foto (Archiv)", "Bildquelle: Leica", "Im Bild: Lei Jun", "auf dem bild:x", "© Xiaomi",
+    "V.l.n.r.: A, B", "Die Gäste (v. l. n. r.) lachen", "Sie sagte v.l.n.r", "Er kam v. L. N. R.", "xv.l.n.r.",
+    "Der Fotograf", "Bild", "Ein Bild: das", "vor allem", "v. a. die Kamera", "Credit:", "Credits: x", "",
+    "Quelle(n)", "(v.l.n.r.)", "v.\tl.\nn.  r.", "Kv. l. n. r.", "ÄV. L. N. R.", "_v.l.n.r.",
+])
+def test_caption_cue_shortcut_equals_the_pattern(text):
+    from analysis.cleaning import _CAPTION_CUE, _has_caption_cue
+
+    assert _has_caption_cue(text) == bool(_CAPTION_CUE.search(text)), text

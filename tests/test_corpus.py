@@ -426,3 +426,49 @@ def test_tsv_with_quoted_line_breaks_keeps_row_numbers(tmp_path):
     articles = _quiet_load(path, outlet="outlet")
     assert articles["text"].tolist() == ["Erste Zeile.\n\nZweiter Absatz.", "Dritter Text."]
     assert articles["doc_id"].tolist() == ["c-2", "c-5"]
+
+
+def _messy_folder(folder):
+    """Articles with metadata for some, a duplicate, an empty file, a repeated doc_id and cleaning to do."""
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "b.txt").write_text("Zweiter Artikel\n\nLeica baut Kameras. Das ist bekannt.", encoding="utf-8")
+    (folder / "c.txt").write_text(ARTICLE, encoding="utf-8")  # same text as a.txt, same outlet: skipped
+    (folder / "d.txt").write_text("   ", encoding="utf-8")  # empty: skipped
+    (folder / "e.txt").write_text("Dritter Artikel\n\nfoto_2022.jpg\n\nXiaomi baut Telefone. Gut so.", encoding="utf-8")
+    table = pd.DataFrame({"doc_id": ["x", "x", "y"], "text": ["Ein Text. Mit zwei Sätzen.", "Noch ein Text.",
+                                                              "Dritter Text hier."], "page": [3, None, 5]})
+    table.to_csv(folder / "more.csv", index=False)
+    (folder / "metadata.csv").write_text("file,outlet,author\na.txt,tagesblatt,Anna\nc.txt,tagesblatt,\n"
+                                         "e.txt,wochenpost,Ben\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 100])
+def test_batches_give_what_load_gives(tmp_path, batch_size):
+    _messy_folder(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", corpus.CorpusWarning)
+        whole = corpus.load(tmp_path)
+        batches = corpus.Batches(tmp_path, batch_size=batch_size)
+        parts = list(batches)
+    assert batches.inputs == 8 and batches.articles == len(whole) == 6
+    assert all(len(p) == batch_size for p in parts[:-1]) and 0 < len(parts[-1]) <= batch_size
+    assert all(list(p.columns) == list(whole.columns) for p in parts)  # the same columns in every batch
+    joined = pd.concat(parts, ignore_index=True)
+    pd.testing.assert_frame_equal(joined, whole, check_dtype=False)
+    for got, expected in ((batches.removed(), corpus.removed(whole)), (batches.skipped(), corpus.skipped(whole)),
+                          (batches.problems(), corpus.problems(whole))):
+        pd.testing.assert_frame_equal(pd.DataFrame(got), pd.DataFrame(expected))
+    assert len(batches.skipped()) == 2 and len(batches.removed()) >= 1
+    with pytest.raises(RuntimeError, match="once"):
+        list(batches)
+
+
+def test_batches_fail_like_load(tmp_path):
+    with pytest.raises(corpus.CorpusError, match="no such file"):
+        corpus.Batches(tmp_path / "missing.csv")
+    (tmp_path / "empty.txt").write_text("  ", encoding="utf-8")
+    batches = corpus.Batches(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", corpus.CorpusWarning)
+        with pytest.raises(corpus.CorpusError, match="no articles found.*empty.txt"):
+            list(batches)

@@ -275,3 +275,13 @@ def test_rows_are_ordered_by_stat_then_term_with_ties():
         if measure != "log_odds_prior":
             assert first[:4] == ["Alpha", "Beta", "alpha", "zeta"], measure  # four-way tie, by term
     assert keyness._order(np.array([1.0, np.nan, 2.0, 1.0]), np.array([3, 0, 1, 2])).tolist() == [2, 3, 0, 1]
+
+
+def test_p_values_equal_scipy_stats():
+    from scipy import stats
+
+    x = np.array([0.0, 1e-12, 0.5, 3.84, 10.83, 250.0, 1e4, np.nan, np.inf])
+    assert np.array_equal(keyness._chi2_sf(x), stats.chi2.sf(x, df=1), equal_nan=True)
+    assert keyness._chi2_sf(np.array([-1e-15]))[0] == stats.chi2.sf(-1e-15, df=1) == 1.0
+    z = np.array([0.0, 1.96, 5.0, 40.0, np.nan, np.inf])
+    assert np.array_equal(keyness._norm_sf(z), stats.norm.sf(z), equal_nan=True)

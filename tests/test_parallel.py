@@ -52,9 +52,11 @@ def test_chunks_sent_a_few_at_a_time_come_back_in_order_and_equal(sample):
     bounds = [(i, i + 1) for i in range(len(articles))]
     keys = [f"k{i}" for i in range(len(articles))]
     plan = pipeline.Plan(versions=pipeline.stage_versions())
-    got = list(parallel.process_chunks(articles, bounds, keys, plan, workers=1))
+    chunks = ((articles.iloc[a:b], k) for (a, b), k in zip(bounds, keys))  # a stream, read lazily
+    got = list(parallel.process_chunks(chunks, plan, workers=1))
     assert len(got) == len(bounds)
-    for (a, b), result in zip(bounds, got):
+    for (a, b), (chunk, result) in zip(bounds, got):
+        pd.testing.assert_frame_equal(chunk, articles.iloc[a:b])
         expected = pipeline.process_chunk(articles.iloc[a:b], "x", plan)
         for name in pipeline.OUTPUT_TABLES:
             pd.testing.assert_frame_equal(result[name].to_pandas(), expected[name], obj=name)
@@ -67,3 +69,18 @@ def test_workers_keep_freed_memory_for_the_next_chunk():
     if not sys.platform.startswith("linux"):
         pytest.skip("glibc mallopt only")
     assert parallel._tune_malloc()
+
+
+def test_dask_run_of_a_corpus_file_streams_and_equals_pandas_run(tmp_path, sample):
+    """From a file, articles are cleaned batch by batch while the workers analyse earlier chunks."""
+    path = tmp_path / "corpus.tsv"
+    sample.rename(columns={"outlet": "category"}).to_csv(path, sep="\t", index=False)
+    a = pipeline.run(path, out=tmp_path / "pandas", column_mapping={"outlet": "category"}, use_cache=False,
+                     progress=False, chunk_size=4, workers=1)
+    b = pipeline.run(path, out=tmp_path / "dask", column_mapping={"outlet": "category"}, use_cache=False,
+                     progress=False, chunk_size=4, workers=2)
+    assert b["workers"] == 2 and a["chunks"] == b["chunks"] > 2 and a["articles"] == len(sample)
+    for name in a["files"]:
+        if name.endswith(".parquet"):
+            pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "pandas" / name),
+                                          pd.read_parquet(tmp_path / "dask" / name), obj=name)

@@ -77,6 +77,50 @@ def test_chunk_bounds_cover_everything_and_are_local():
     assert len(before & after) >= len(before) - 2
 
 
+@pytest.mark.parametrize("batch", [1, 7, 100, 5000])
+def test_chunker_fed_in_batches_cuts_where_chunk_bounds_cuts(batch):
+    keys = [cache.text_digest(str(i)) for i in range(3000)]
+    table = pd.DataFrame({"i": range(len(keys))})
+    chunker = pipeline.Chunker(size=100)
+    got = []
+    for start in range(0, len(keys), batch):
+        got += chunker.add(table.iloc[start:start + batch], keys[start:start + batch])
+    got += chunker.flush()
+    bounds = pipeline.chunk_bounds(keys, size=100)
+    assert [(c["i"].iloc[0], c["i"].iloc[-1] + 1) for c, _ in got] == bounds
+    assert all(k == keys[a:b] for (_, k), (a, b) in zip(got, bounds))
+    assert all(c.index.tolist() == list(range(len(c))) for c, _ in got)
+    assert chunker.flush() == []
+
+
+def test_streamed_run_equals_run_on_the_loaded_table(tmp_path):
+    """A corpus path is cleaned batch by batch while chunks are analysed: the same files as from the table."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    texts = {f"t{i}.txt": f"Artikel {i}\n\nXiaomi und Leica {i} arbeiten zusammen. Das ist gut. " * (1 + i % 3)
+             for i in range(30)}
+    texts["dup.txt"] = texts["t3.txt"]
+    texts["empty.txt"] = " "
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = corpus.load(folder)
+        a = pipeline.run(folder, out=tmp_path / "path", use_cache=False, progress=False, chunk_size=4)
+    b = pipeline.run(table, out=tmp_path / "table", use_cache=False, progress=False, chunk_size=4)
+    assert a["chunks"] == b["chunks"] > 3 and a["articles"] == b["articles"] == len(table) == 30
+    assert a["files"] == b["files"]
+    for name in a["files"]:
+        if name.endswith(".parquet"):
+            pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "path" / name),
+                                          pd.read_parquet(tmp_path / "table" / name), obj=name)
+        elif name.endswith(".csv"):
+            assert (tmp_path / "path" / name).read_bytes() == (tmp_path / "table" / name).read_bytes(), name
+    assert len(pd.read_csv(tmp_path / "path" / "skipped.csv")) == 2
+
+
 def test_article_keys_change_with_text_outlet_and_id(seeds):
     keys = pipeline.article_keys(seeds)
     assert len(set(keys)) == len(seeds)

@@ -82,6 +82,10 @@ def test_tokens_of_any_text(text):
         assert t.lower == t.token.lower()
     for _, group in toks.groupby("sentence_id"):
         assert group["token_id"].tolist() == list(range(len(group)))
+    # the same tokens and kinds as the reference regex, match by match
+    ref = [(tok, s, e, kind) for r in sents.itertuples()
+           for tok, s, e, kind in ((t, s + r.start, e + r.start, k) for t, s, e, k in tokens.tokenize_text(r.text))]
+    assert list(zip(toks["token"], toks["start"], toks["end"], toks["kind"])) == ref
 
 
 @settings(max_examples=60)
@@ -181,3 +185,13 @@ def test_keyness_is_antisymmetric(words_a, words_b, measure):
     np.testing.assert_allclose(ab["effect"], -ba["effect"], rtol=1e-9, atol=1e-9)
     np.testing.assert_array_equal(ab["n_target"], ba["n_reference"])
     np.testing.assert_allclose(ab["p"], ba["p"], rtol=1e-9, atol=1e-12, equal_nan=True)
+
+
+caption_text = st.lists(st.one_of(st.sampled_from(["v.", "V.", "l.", "L", "n.", "r", "R.", " ", "\t", "(", ")", "©",
+                                                   "Foto", "bild", "Im Bild", ":", "x", "Kv", "_"]),
+                                  st.text(max_size=3)), max_size=12).map("".join)
+
+
+@given(st.one_of(caption_text, any_text))
+def test_caption_cue_shortcut_equals_the_pattern(text):
+    assert cleaning._has_caption_cue(text) == bool(cleaning._CAPTION_CUE.search(text))

@@ -180,6 +180,47 @@ def test_tfidf_features_equal_scikit_learn():
     assert np.allclose(X.toarray(), Xref.toarray()[:, order])
 
 
+def _string_path_counts(model, texts):
+    """The term counts as first written: feature strings, bigram strings, one vocabulary look-up."""
+    toks, dense, _ = classifier.feature_tokens(texts)
+    return classifier._counts(classifier.ngrams(toks), model._index, len(texts)), dense
+
+
+def test_numeric_features_equal_the_string_features():
+    texts = ["Das ist nicht gut.", "Ein großer Erfolg!", "", "Kein großer Fehler, aber nicht gut.",
+             "Ein großer Erfolg, ein großer Erfolg.", "Unbekannte Wörter hier"]
+    labels = ["negative", "positive", "neutral", "negative", "positive", "neutral"]
+    model = classifier.Model.fit(texts, labels, min_df=1)
+    # a bigram whose parts are not unigrams of the vocabulary
+    pair = classifier.featurize(["nur zusammen"])[0][0]
+    assert len(pair.split(" ")) == 2 and not set(pair.split(" ")) & set(model.vocabulary)
+    model.vocabulary = {**model.vocabulary, pair: len(model.vocabulary)}
+    model = classifier.Model(model.vocabulary, np.r_[model.idf, 1.0],
+                             np.c_[model.coef, np.zeros(3)], model.intercept, model.scale_mean,
+                             model.scale_std, model.classes, model.settings)
+    for text_set in (texts, texts + ["nur zusammen", "nur", "zusammen nur"], ["", ""], []):
+        got, dense = model._counts_fast(text_set, None)
+        ref, ref_dense = _string_path_counts(model, text_set)
+        assert (got != ref).nnz == 0 and got.shape == ref.shape
+        assert np.array_equal(dense, ref_dense)
+    got, _ = model._counts_fast(["nur zusammen"], None)
+    assert got[0, model.vocabulary[pair]] == 1
+
+
+@pytest.mark.skipif(not GNAD.exists(), reason=f"10kGNAD not found at {GNAD} (shared data missing)")
+def test_numeric_features_equal_the_string_features_on_real_sentences():
+    from analysis import corpus
+
+    articles = corpus.load(GNAD, outlet="category").head(150)
+    texts = corpus.sentences(articles)["text"].tolist()
+    model = classifier.shipped()
+    got, dense = model._counts_fast(texts, None)
+    ref, ref_dense = _string_path_counts(model, texts)
+    assert len(texts) > 2000 and ref.nnz > 20000
+    assert (got != ref).nnz == 0
+    assert np.array_equal(dense, ref_dense)
+
+
 def test_classifier_round_trip_and_evidence(tmp_path):
     texts = ["Ein großer Erfolg.", "Ein schwerer Fehler.", "Der Termin ist am Montag.", "Ein toller Sieg.",
              "Eine schlimme Niederlage.", "Die Sitzung beginnt um neun."] * 3

@@ -86,18 +86,25 @@ _STEMS: dict[str, str] = {}
 
 def _stem_all(lowers: np.ndarray) -> np.ndarray:
     codes, uniq = pd.factorize(np.asarray(lowers, dtype=object))
-    new = [w for w in uniq if w not in _STEMS]
-    if new:
-        _STEMS.update(zip(new, _stemmer().stemWords(new)))
     if not len(codes):
         return np.zeros(0, dtype=object)
-    return np.array([_STEMS[w] for w in uniq], dtype=object)[codes]
+    return _stems_of(uniq)[codes]
 
 
-def _negation_scope(words: pd.DataFrame) -> np.ndarray:
+def _stems_of(forms) -> np.ndarray:
+    """The Snowball stem of each (distinct, lower-case) form, remembered across calls."""
+    new = [w for w in forms if w not in _STEMS]
+    if new:
+        _STEMS.update(zip(new, _stemmer().stemWords(new)))
+    return np.array([_STEMS[w] for w in forms], dtype=object)
+
+
+def _negation_scope(words: pd.DataFrame, types: "lexicon.WordTypes | None" = None) -> np.ndarray:
     """True for a word at most :data:`~lexicon.NEGATION_WINDOW` tokens after a negator in its clause."""
-    negators = lexicon.rules()["negators"]
-    is_neg = words["lower"].isin(negators).to_numpy()
+    if types is None:
+        is_neg = words["lower"].isin(lexicon.rules()["negators"]).to_numpy()
+    else:
+        is_neg = types.negator[types.codes]
     first, _ = lexicon.clause_bounds(words["row"].to_numpy(), words["clause"].to_numpy())
     last = lexicon.fill_last(is_neg, first)
     pos = words["token_id"].to_numpy()
@@ -118,6 +125,32 @@ def _dense(n: int, hits: pd.DataFrame, *, mean: bool) -> np.ndarray:
     return np.column_stack(cols) if n else np.zeros((0, len(cols)))
 
 
+def _feature_parts(values: list[str], words: pd.DataFrame | None):
+    """What :func:`feature_tokens` and :meth:`Model.predict` share: the word table, its
+    distinct forms, both lexicons' hits, the negation scope and the dense features."""
+    n = len(values)
+    words = lexicon.token_table(values) if words is None else words
+    types = lexicon.word_types(words)
+    hits_gp = lexicon.assess(words, types=types)
+    hits_af = lexicon.assess(words, lexicon="afinn-de", types=types)
+    rows = words["row"].to_numpy(dtype=np.int64)
+    in_scope = _negation_scope(words, types) if len(words) else np.zeros(0, dtype=bool)
+    n_words = np.bincount(rows, minlength=n)
+    dense = np.column_stack([_dense(n, hits_gp, mean=True), np.log1p(n_words), _dense(n, hits_af, mean=False)])
+    return words, types, hits_gp, hits_af, in_scope, dense
+
+
+def _in_text_order(words: pd.DataFrame, hits_gp: pd.DataFrame, hits_af: pd.DataFrame, parts_feat: list):
+    """Rows and features of the words and the lexicon markers, each marker right after its word."""
+    parts_rows = [words["row"].to_numpy(), hits_gp["row"].to_numpy(), hits_af["row"].to_numpy()]
+    parts_key = [words["token_id"].to_numpy() * 3, hits_gp["token_id"].to_numpy() * 3 + 1,
+                 hits_af["token_id"].to_numpy() * 3 + 2]
+    all_rows = np.concatenate(parts_rows).astype(np.int64)
+    all_key = np.concatenate(parts_key).astype(np.int64)
+    order = np.lexsort((all_key, all_rows))
+    return all_rows[order], np.concatenate(parts_feat)[order]
+
+
 def feature_tokens(values: list[str], *, words: pd.DataFrame | None = None
                    ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
     """The feature tokens of every text in order, the dense lexicon features and the lexicon hits.
@@ -136,27 +169,14 @@ def feature_tokens(values: list[str], *, words: pd.DataFrame | None = None
         The German Polarity Lexicon hits of :func:`analysis.sentiment.lexicon.assess`
         and the AFINN hits, with a ``lexicon`` column.
     """
-    n = len(values)
-    words = lexicon.token_table(values) if words is None else words
-    hits_gp = lexicon.assess(words)
-    hits_af = lexicon.assess(words, lexicon="afinn-de")
-    rows = words["row"].to_numpy(dtype=np.int64)
-    stems = _stem_all(words["lower"].to_numpy(dtype=object))
-    in_scope = _negation_scope(words) if len(words) else np.zeros(0, dtype=bool)
+    words, types, hits_gp, hits_af, in_scope, dense = _feature_parts(values, words)
+    stems = _stems_of(types.lower)[types.codes] if len(words) else np.zeros(0, dtype=object)
     feats = np.where(in_scope, "NEG_" + pd.Series(stems, dtype=object), pd.Series(stems, dtype=object))
-    parts_rows = [rows, hits_gp["row"].to_numpy(), hits_af["row"].to_numpy()]
-    parts_key = [words["token_id"].to_numpy() * 3, hits_gp["token_id"].to_numpy() * 3 + 1,
-                 hits_af["token_id"].to_numpy() * 3 + 2]
     parts_feat = [feats.astype(object),
                   np.where(hits_gp["score"].to_numpy() > 0, "LEX+", "LEX-").astype(object),
                   np.where(hits_af["score"].to_numpy() > 0, "AF+", "AF-").astype(object)]
-    all_rows = np.concatenate(parts_rows).astype(np.int64)
-    all_key = np.concatenate(parts_key).astype(np.int64)
-    all_feat = np.concatenate(parts_feat)
-    order = np.lexsort((all_key, all_rows))
-    toks = pd.DataFrame({"row": all_rows[order], "feature": all_feat[order]})
-    n_words = np.bincount(rows, minlength=n)
-    dense = np.column_stack([_dense(n, hits_gp, mean=True), np.log1p(n_words), _dense(n, hits_af, mean=False)])
+    rows, feats = _in_text_order(words, hits_gp, hits_af, parts_feat)
+    toks = pd.DataFrame({"row": rows, "feature": feats})
     hits = pd.concat([hits_gp.assign(lexicon="german-polarity"), hits_af.assign(lexicon="afinn-de")],
                      ignore_index=True)
     return toks, dense, hits
@@ -222,8 +242,68 @@ class Model:
             terms[i] = term
         self._index = pd.Index(terms)
         self._features = np.concatenate([terms, np.asarray(DENSE_FEATURES, dtype=object)])
+        self._ids = None
 
     # -- features ---------------------------------------------------------
+    def _feature_ids(self):
+        """The vocabulary as numbers: an id per single feature, its column as a unigram, and the
+        bigrams as sorted ``id_a * size + id_b`` keys with their columns (built once)."""
+        if self._ids is None:
+            ids: dict[str, int] = {}
+            uni, bi_a, bi_b, bi_col = [], [], [], []
+            for term, col in self.vocabulary.items():
+                parts = term.split(" ")
+                for part in parts:
+                    if part not in ids:
+                        ids[part] = len(ids)
+                if len(parts) == 1:
+                    uni.append((ids[term], col))
+                else:
+                    bi_a.append(ids[parts[0]])
+                    bi_b.append(ids[parts[1]])
+                    bi_col.append(col)
+            size = max(len(ids), 1)
+            unigram = np.full(size, -1, dtype=np.int64)
+            for i, col in uni:
+                unigram[i] = col
+            keys = np.asarray(bi_a, dtype=np.int64) * size + np.asarray(bi_b, dtype=np.int64)
+            order = np.argsort(keys, kind="stable")
+            self._ids = (ids, unigram, keys[order], np.asarray(bi_col, dtype=np.int64)[order], size)
+        return self._ids
+
+    def _counts_fast(self, values: list[str], words: pd.DataFrame | None):
+        """Term counts (as :func:`_counts` of :func:`ngrams` of :func:`feature_tokens`) and dense
+        features, with the features as numbers: no feature or bigram strings are built."""
+        n = len(values)
+        words, types, hits_gp, hits_af, in_scope, dense = _feature_parts(values, words)
+        ids, unigram, bigram_keys, bigram_cols, size = self._feature_ids()
+        stems = _stems_of(types.lower)
+        plain = np.fromiter((ids.get(t, -1) for t in stems), dtype=np.int64, count=len(stems))
+        negated = np.fromiter((ids.get("NEG_" + t, -1) for t in stems), dtype=np.int64, count=len(stems))
+        codes = types.codes
+        fid = np.where(in_scope, negated[codes], plain[codes]) if len(codes) else np.zeros(0, dtype=np.int64)
+        marker = {m: ids.get(m, -1) for m in ("LEX+", "LEX-", "AF+", "AF-")}
+        parts = [fid.astype(np.int64),
+                 np.where(hits_gp["score"].to_numpy() > 0, marker["LEX+"], marker["LEX-"]).astype(np.int64),
+                 np.where(hits_af["score"].to_numpy() > 0, marker["AF+"], marker["AF-"]).astype(np.int64)]
+        rows, fids = _in_text_order(words, hits_gp, hits_af, parts)
+        known = fids >= 0
+        ucol = np.where(known, unigram[np.maximum(fids, 0)], -1)
+        r_parts, c_parts = [rows[ucol >= 0]], [ucol[ucol >= 0]]
+        hi = self.settings["ngram_range"][1]
+        if hi == 2 and len(rows) > 1 and len(bigram_keys):
+            pair = (rows[1:] == rows[:-1]) & known[1:] & known[:-1]
+            key = fids[:-1][pair] * size + fids[1:][pair]
+            at = np.minimum(np.searchsorted(bigram_keys, key), len(bigram_keys) - 1)
+            hit = bigram_keys[at] == key
+            r_parts.append(rows[1:][pair][hit])
+            c_parts.append(bigram_cols[at[hit]])
+        r = np.concatenate(r_parts)
+        c = np.concatenate(c_parts)
+        X = sp.coo_matrix((np.ones(len(r)), (r, c)), shape=(n, len(self.vocabulary))).tocsr()
+        X.sum_duplicates()
+        return X, dense
+
     @staticmethod
     def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
         X = counts.astype(float)
@@ -233,8 +313,9 @@ class Model:
         norms[norms == 0] = 1.0
         return (sp.diags(1.0 / norms) @ X).tocsr()
 
-    def _matrix(self, terms: pd.DataFrame, dense: np.ndarray, n: int) -> sp.csr_matrix:
-        X = self._tfidf(_counts(terms, self._index, n), self.idf)
+    def _matrix(self, terms: pd.DataFrame | sp.csr_matrix, dense: np.ndarray, n: int) -> sp.csr_matrix:
+        counts = terms if sp.issparse(terms) else _counts(terms, self._index, n)
+        X = self._tfidf(counts, self.idf)
         Xd = sp.csr_matrix((dense - self.scale_mean) / self.scale_std * self.settings["dense_weight"])
         return sp.hstack([X, Xd]).tocsr()
 
@@ -279,8 +360,8 @@ class Model:
         texts if already at hand (:func:`analysis.sentiment.lexicon.token_table`).
         """
         texts = list(texts)
-        toks, dense, _ = feature_tokens(texts, words=words)
-        X = self._matrix(ngrams(toks, tuple(self.settings["ngram_range"])), dense, len(texts))
+        counts, dense = self._counts_fast(texts, words)
+        X = self._matrix(counts, dense, len(texts))
         logits = np.asarray(X @ self.coef.T) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         prob = np.exp(logits)
@@ -299,25 +380,30 @@ class Model:
         centred = self.coef - self.coef.mean(axis=0, keepdims=True)
         coo = X.tocoo()
         contrib = coo.data * centred[best[coo.row], coo.col]
-        frame = pd.DataFrame({"row": coo.row, "col": coo.col, "contrib": contrib})
-        frame = frame[frame["contrib"] > 0]
-        frame = frame.sort_values(["row", "contrib", "col"], ascending=[True, False, True], kind="mergesort")
-        frame = frame.groupby("row", sort=False).head(top)
-        cols = frame["col"].to_numpy()
+        keep = contrib > 0
+        rows, cols, contrib, values = coo.row[keep], coo.col[keep], contrib[keep], coo.data[keep]
+        # per row: largest contribution first, ties by column; then the first `top` of each row
+        order = np.lexsort((cols, -contrib, rows))
+        rows, cols, contrib, values = rows[order], cols[order], contrib[order], values[order]
+        if len(rows):
+            new_row = np.r_[True, rows[1:] != rows[:-1]]
+            first = np.flatnonzero(new_row)
+            rank = np.arange(len(rows)) - first[np.cumsum(new_row) - 1]
+            head = rank < top
+            rows, cols, contrib, values = rows[head], cols[head], contrib[head], values[head]
         names = self._features[cols].astype(object)
         # dense lexicon features: show their raw value ("lex_neg_count=0"), not only the name
         n_vocab = len(self.vocabulary)
         dense = cols >= n_vocab
         if dense.any():
             j = cols[dense] - n_vocab
-            xs = np.asarray(X[frame["row"].to_numpy()[dense], cols[dense]]).ravel()
-            raw = xs / self.settings["dense_weight"] * self.scale_std[j] + self.scale_mean[j]
-            names[dense] = [f"{n}={v:.3g}" for n, v in zip(names[dense], raw)]
-        text = [f"{n}({c:+.2f})" for n, c in zip(names, frame["contrib"].to_numpy())]
-        joined = lexicon.join_by_row(frame["row"].to_numpy(), text, sep="; ")
+            raw = values[dense] / self.settings["dense_weight"] * self.scale_std[j] + self.scale_mean[j]
+            names[dense] = [f"{n}={v:.3g}" for n, v in zip(names[dense], raw.tolist())]
+        text = ["%s(%+.2f)" % item for item in zip(names.tolist(), contrib.tolist())]
+        joined = lexicon.join_by_row(rows, text, sep="; ")
         out = [""] * X.shape[0]
-        for i, v in joined.items():
-            out[int(i)] = v
+        for i, v in zip(joined.index.tolist(), joined.tolist()):
+            out[i] = v
         return out
 
     # -- storage ----------------------------------------------------------

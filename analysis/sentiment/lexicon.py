@@ -250,7 +250,50 @@ def fill_next(mask: np.ndarray, last_of: np.ndarray) -> np.ndarray:
     return np.where(nxt <= last_of, nxt, -1).astype(np.int64)
 
 
-def assess(words: pd.DataFrame, *, lexicon: str = "german-polarity") -> pd.DataFrame:
+class WordTypes:
+    """The distinct forms of a word-token table, looked up once each (:func:`word_types`).
+
+    ``codes`` gives, per token, the index of its form in ``forms``; ``lower`` holds
+    the forms in lower case; ``negator`` and ``factor`` (the intensifier's factor,
+    NaN for other words) apply the rules to each form.
+    """
+
+    __slots__ = ("codes", "forms", "lower", "negator", "factor", "_entries")
+
+    def __init__(self, codes: np.ndarray, forms: np.ndarray) -> None:
+        rule = rules()
+        negators, intens = rule["negators"], rule["intensifiers"]
+        self.codes = codes
+        self.forms = forms
+        self.lower = [t.lower() for t in forms]
+        self.negator = np.fromiter(map(negators.__contains__, self.lower), dtype=bool, count=len(forms))
+        self.factor = np.array([intens.get(w, np.nan) for w in self.lower], dtype=float)
+        self._entries: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def entries(self, lexicon: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per form: the lexicon entry it counts as (:func:`lookup_key`; None: none) and its polarity."""
+        if lexicon not in self._entries:
+            lex = _lexicon(lexicon)
+            cache = _key_cache(lexicon)
+            for t in self.forms:
+                if t not in cache:
+                    cache[t] = lookup_key(t, lex)
+            entry = np.array([cache[t] for t in self.forms], dtype=object)
+            prior = np.array([np.nan if e is None else lex[e] for e in entry], dtype=float)
+            self._entries[lexicon] = (entry, prior)
+        return self._entries[lexicon]
+
+
+def word_types(words: pd.DataFrame) -> WordTypes:
+    """The distinct forms of ``words`` (a :func:`token_table`), for :func:`assess` and the classifier.
+
+    ``lower`` is taken to be the lower case of ``token``, as :func:`token_table` makes it.
+    """
+    codes, forms = pd.factorize(words["token"].to_numpy(dtype=object))
+    return WordTypes(codes, np.asarray(forms, dtype=object))
+
+
+def assess(words: pd.DataFrame, *, lexicon: str = "german-polarity", types: WordTypes | None = None) -> pd.DataFrame:
     """Score a word-token table: one row per polar word with its rule-adjusted score.
 
     Parameters
@@ -261,6 +304,9 @@ def assess(words: pd.DataFrame, *, lexicon: str = "german-polarity") -> pd.DataF
         ``"german-polarity"`` (the lexicon textblob-de ships, the default) or
         ``"afinn-de"`` (:func:`afinn_lexicon`); the same lookup, negation and
         intensifier rules apply to both.
+    types
+        :func:`word_types` of ``words`` if already at hand (scoring one table with
+        both lexicons looks each form up once).
 
     Returns
     -------
@@ -269,27 +315,17 @@ def assess(words: pd.DataFrame, *, lexicon: str = "german-polarity") -> pd.DataF
         (the lexicon polarity), ``score`` (after negation and intensifiers),
         ``negated`` (the negator or ""), ``modifier`` (the intensifier or "").
     """
-    lex = _lexicon(lexicon)
-    rule = rules()
-    negators = rule["negators"]
-    intens = rule["intensifiers"]
-    cache = _key_cache(lexicon)
-    # Look up each distinct form once, then spread by the factor codes (no per-token Python).
-    codes, uniq = pd.factorize(words["token"].to_numpy(dtype=object))
-    for t in uniq:
-        if t not in cache:
-            cache[t] = lookup_key(t, lex)
-    uniq_entry = np.array([cache[t] for t in uniq], dtype=object)
-    uniq_prior = np.array([np.nan if e is None else lex[e] for e in uniq_entry], dtype=float)
-    entry = uniq_entry[codes] if len(codes) else np.zeros(0, dtype=object)
-    prior = uniq_prior[codes] if len(codes) else np.zeros(0, dtype=float)
-    lcodes, luniq = pd.factorize(words["lower"].to_numpy(dtype=object))
-    is_neg = np.array([w in negators for w in luniq], dtype=bool)[lcodes] if len(lcodes) else np.zeros(0, bool)
-    factor = (np.array([intens.get(w, np.nan) for w in luniq], dtype=float)[lcodes] if len(lcodes)
-              else np.zeros(0, dtype=float))
+    if lexicon not in LEXICONS:
+        raise ValueError(f"unknown lexicon {lexicon!r}; known: {', '.join(LEXICONS)}")
+    types = word_types(words) if types is None else types
+    codes = types.codes
+    # Each distinct form is looked up once; the tokens take its values by their codes.
+    uniq_entry, uniq_prior = types.entries(lexicon)
+    is_neg = types.negator[codes]
+    factor = types.factor[codes]
     is_int = ~np.isnan(factor)
     # Negators and intensifiers are rules, not polar words.
-    polar = ~np.isnan(prior) & ~is_neg & ~is_int
+    polar = (~np.isnan(uniq_prior) & ~types.negator & np.isnan(types.factor))[codes]
     n = len(words)
     row = words["row"].to_numpy()
     clause = words["clause"].to_numpy()
@@ -297,56 +333,54 @@ def assess(words: pd.DataFrame, *, lexicon: str = "german-polarity") -> pd.DataF
     idx = np.arange(n)
 
     first, last_of = clause_bounds(row, clause)
-
-    def ffill_last(mask: np.ndarray) -> np.ndarray:
-        """Index of the last ``mask`` token at or before each token in the same clause (-1: none)."""
-        return fill_last(mask, first)
-
-    def bfill_next(mask: np.ndarray) -> np.ndarray:
-        """Index of the next ``mask`` token at or after each token in the same clause (-1: none)."""
-        return fill_next(mask, last_of)
-
     negated_by = np.full(n, -1, dtype=np.int64)
     modified_by = np.full(n, -1, dtype=np.int64)
     if n:
         # Forward scope: the last negator before a polar word, within the window.
-        last_neg = ffill_last(is_neg)
+        last_neg = fill_last(is_neg, first)
         ok = polar & (last_neg >= 0)
         ok &= (pos - np.where(last_neg >= 0, pos[np.maximum(last_neg, 0)], 0)) <= NEGATION_WINDOW
         ok &= last_neg != idx
         negated_by[ok] = last_neg[ok]
         # Backward scope: a negator with no polar word after it in its clause
         # negates the closest polar word before it in the clause.
-        next_polar = bfill_next(polar)
-        prev_polar = ffill_last(polar)
+        next_polar = fill_next(polar, last_of)
+        prev_polar = fill_last(polar, first)
         lonely = is_neg & (next_polar < 0) & (prev_polar >= 0)
         targets = prev_polar[lonely]
         fresh = negated_by[targets] < 0
         negated_by[targets[fresh]] = idx[lonely][fresh]
         # Intensifiers: directly before the polar word or with one token between.
-        last_int = ffill_last(is_int)
+        last_int = fill_last(is_int, first)
         has = polar & (last_int >= 0)
         gap = pos - np.where(last_int >= 0, pos[np.maximum(last_int, 0)], 0)
         has &= (gap >= 1) & (gap <= 2)
         modified_by[has] = last_int[has]
-    score = prior.copy()
-    mult = np.where(modified_by >= 0, factor[np.maximum(modified_by, 0)], 1.0)
-    score = np.clip(score * mult, -1.0, 1.0)
-    score = np.where(negated_by >= 0, score * NEGATION_FACTOR, score)
-    tok = words["token"].to_numpy()
-    out = pd.DataFrame(
+    # Only the polar words are kept: build their columns alone.
+    at = np.flatnonzero(polar)
+    pcodes = codes[at]
+    prior = uniq_prior[pcodes]
+    neg_at = negated_by[at]
+    mod_at = modified_by[at]
+    mult = np.where(mod_at >= 0, factor[np.maximum(mod_at, 0)], 1.0)
+    score = np.clip(prior * mult, -1.0, 1.0)
+    score = np.where(neg_at >= 0, score * NEGATION_FACTOR, score)
+    forms = types.forms
+    tok = forms[pcodes]
+    return pd.DataFrame(
         {
-            "row": row,
-            "token_id": pos,
+            "row": row[at],
+            "token_id": pos[at],
             "token": tok,
-            "entry": entry,
+            "entry": uniq_entry[pcodes],
             "prior": prior,
             "score": score,
-            "negated": np.where(negated_by >= 0, tok[np.maximum(negated_by, 0)], ""),
-            "modifier": np.where(modified_by >= 0, tok[np.maximum(modified_by, 0)], ""),
+            "negated": np.where(neg_at >= 0, forms[codes[np.maximum(neg_at, 0)]], "").astype(object) if len(at)
+            else np.zeros(0, dtype=object),
+            "modifier": np.where(mod_at >= 0, forms[codes[np.maximum(mod_at, 0)]], "").astype(object) if len(at)
+            else np.zeros(0, dtype=object),
         }
     )
-    return out[polar].reset_index(drop=True)
 
 
 def join_by_row(rows: np.ndarray, strings, *, sep: str = " ") -> pd.Series:
