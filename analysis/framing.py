@@ -155,25 +155,26 @@ def _glob_regex(term: str) -> str:
     return "".join(out)
 
 
-def _specs(word: str, kind: str) -> list[tuple[str, str, str]]:
+@functools.lru_cache(maxsize=None)
+def _specs(word: str, kind: str) -> tuple[tuple[str, str, str], ...]:
     """A term as ``(regex, anchor, where)`` alternatives: the anchor is a literal that every match
     starts with (``where="prefix"``), ends with (``"suffix"``) or contains (``"infix"``), so only the
     words sharing it need a regex test."""
     if kind == "lemma":
-        return [(rx, prefix, "prefix") for rx, prefix in _lemma_forms(word)]
+        return tuple((rx, prefix, "prefix") for rx, prefix in _lemma_forms(word))
     low = word.lower()
     if kind == "word" or not re.search(r"[*?]", low):
-        return [(re.escape(low), low, "prefix")]
+        return ((re.escape(low), low, "prefix"),)
     runs = re.split(r"[*?]", low)
     rx = _glob_regex(word)
     if rx == _ANY_WORD:
-        return [(rx, "", "")]
+        return ((rx, "", ""),)
     if len(runs[0]) >= 2:
-        return [(rx, runs[0], "prefix")]
+        return ((rx, runs[0], "prefix"),)
     if len(runs[-1]) >= 2:
-        return [(rx, runs[-1], "suffix")]
+        return ((rx, runs[-1], "suffix"),)
     longest = max(runs, key=len)
-    return [(rx, longest, "infix" if longest else "")]
+    return ((rx, longest, "infix" if longest else ""),)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -359,7 +360,7 @@ def _match(
         for item, inds in groups:
             for ind in inds:
                 pieces.append(_match_indicator(words, vocab, ind, frame.id, item, negated))
-    hits = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    hits = _stack(pieces) if pieces else pd.DataFrame(columns=EVIDENCE_COLUMNS)
     hits = hits.drop_duplicates(["row", "frame", "item", "indicator", "start", "end"])
     # the text matched, from the unit's own text
     text_arr = texts.to_numpy()
@@ -428,7 +429,7 @@ def _match_indicator(
     s = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
     e = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)
     at = neg_at if ind.type == "near" else s
-    return pd.DataFrame({
+    return {
         "row": words.row[s],
         "frame": frame,
         "item": item,
@@ -439,7 +440,22 @@ def _match_indicator(
         "negated": negated[at] if len(at) else np.zeros(0, dtype=bool),
         "_negation": ind.negation,
         "_quotes": ind.quotes,
-    })
+    }
+
+
+def _stack(pieces: list[dict]) -> pd.DataFrame:
+    """One table of the indicators' matches (:func:`_match_indicator`): array columns joined,
+    text columns repeated per match."""
+    sizes = np.array([len(p["row"]) for p in pieces], dtype=np.int64)
+    columns = {}
+    for name, value in pieces[0].items():
+        if isinstance(value, np.ndarray):
+            columns[name] = np.concatenate([p[name] for p in pieces])
+        else:
+            values = np.empty(len(pieces), dtype=object)
+            values[:] = [p[name] for p in pieces]
+            columns[name] = np.repeat(values, sizes)
+    return pd.DataFrame(columns)
 
 
 # ------------------------------------------------------------------------------------------------

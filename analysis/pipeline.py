@@ -111,7 +111,9 @@ def _new_columns(result: pd.DataFrame, data: pd.DataFrame, keys: list[str]) -> p
     added = [c for c in result.columns if c not in data.columns]
     out = pd.concat([data[keys].reset_index(drop=True), result[added].reset_index(drop=True)], axis=1)
     for col in added:  # nested evidence (lists, dicts) becomes JSON text so it can be stored
-        if out[col].dtype == object and len(out) and not out[col].map(lambda v: v is None or isinstance(v, str)).all():
+        if out[col].dtype != object or not len(out) or pd.api.types.infer_dtype(out[col], skipna=False) == "string":
+            continue  # all text already (checked in C)
+        if not out[col].map(lambda v: v is None or isinstance(v, str)).all():
             out[col] = out[col].map(lambda v: v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
     return out
 
@@ -186,9 +188,9 @@ def term_counts(tokens: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
 
     One row per group, kind, surface form, lower-case form and whether the form
     stood at the start of a sentence (which decides its lemma, see
-    :func:`analysis.terms.annotate`), with the count ``n``. Counts of chunks add
-    up (:func:`sum_counts`); :func:`keyness_from_counts` turns the sum into key
-    terms.
+    :func:`analysis.terms.annotate`), with the count ``n``, in order of first
+    occurrence. Counts of chunks add up (:func:`sum_counts`);
+    :func:`keyness_from_counts` turns the sum into key terms.
     """
     token_id = tokens["token_id"].to_numpy()
     token = tokens["token"].to_numpy(dtype=object)
@@ -198,17 +200,27 @@ def term_counts(tokens: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
         prev_quote[1:] = np.isin(token[:-1], _OPENING) & (token_id[1:] == 1)
         first |= prev_quote
     keep = np.isin(tokens["kind"].to_numpy(), _COUNTED_KINDS)
-    frame = pd.DataFrame(
-        {
-            by: tokens[by].to_numpy()[keep],
-            "kind": tokens["kind"].to_numpy()[keep],
-            "token": token[keep],
-            "lower": tokens["lower"].to_numpy()[keep],
-            "first": first[keep],
-        }
-    )
-    keys = [by, "kind", "token", "lower", "first"]
-    return frame.groupby(keys, sort=False, observed=True).size().rename("n").reset_index()
+    columns = {by: tokens[by].to_numpy()[keep], "kind": tokens["kind"].to_numpy()[keep], "token": token[keep],
+               "lower": tokens["lower"].to_numpy()[keep], "first": first[keep]}
+    # One number per (group, kind, token, lower, first): each column's codes folded in and
+    # factorised again (so the numbers stay small), in order of first occurrence, as
+    # groupby(sort=False) orders its groups; rows with a missing key are left out, as there.
+    key = np.zeros(int(keep.sum()), dtype=np.int64)
+    valid = np.ones(len(key), dtype=bool)
+    for name in (by, "kind", "token", "lower"):
+        codes, uniques = pd.factorize(columns[name])
+        valid &= codes >= 0
+        key = pd.factorize(key * (len(uniques) + 1) + codes)[0].astype(np.int64)
+    key = key * 2 + columns["first"]
+    if not valid.all():
+        key = key[valid]
+        columns = {name: values[valid] for name, values in columns.items()}
+    group, uniques = pd.factorize(key)
+    at = np.zeros(len(uniques), dtype=np.int64)
+    at[group[::-1]] = np.arange(len(group) - 1, -1, -1)  # the first row of each group
+    out = {name: values[at] for name, values in columns.items()}
+    out["n"] = np.bincount(group, minlength=len(uniques)).astype(np.int64)
+    return pd.DataFrame(out)
 
 
 def sum_counts(parts: list[pd.DataFrame], *, by: str = "outlet") -> pd.DataFrame:

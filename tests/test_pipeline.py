@@ -63,6 +63,29 @@ def test_term_counts_add_up_to_the_word_tokens(seeds):
     assert counts.loc[counts["first"], "n"].sum() >= len(firsts)
 
 
+def _term_counts_by_groupby(toks, by="outlet"):
+    """term_counts as first written: a pandas groupby over the five key columns."""
+    token = toks["token"].to_numpy(dtype=object)
+    first = toks["token_id"].to_numpy() == 0
+    first[1:] |= pd.Series(token[:-1]).isin(pipeline._OPENING).to_numpy() & (toks["token_id"].to_numpy()[1:] == 1)
+    keep = toks["kind"].isin(pipeline._COUNTED_KINDS).to_numpy()
+    frame = pd.DataFrame({by: toks[by].to_numpy()[keep], "kind": toks["kind"].to_numpy()[keep], "token": token[keep],
+                          "lower": toks["lower"].to_numpy()[keep], "first": first[keep]})
+    return frame.groupby(list(frame.columns), sort=False, observed=True).size().rename("n").reset_index()
+
+
+def test_term_counts_equal_a_groupby(gnad_sample):
+    toks = pipeline.tokens(pipeline.sentences(gnad_sample))
+    assert len(toks) > 10_000
+    pd.testing.assert_frame_equal(pipeline.term_counts(toks), _term_counts_by_groupby(toks))
+    # a missing group value: left out, as groupby leaves it out
+    toks = toks.copy()
+    toks.loc[toks.index[:50], "outlet"] = None
+    pd.testing.assert_frame_equal(pipeline.term_counts(toks), _term_counts_by_groupby(toks))
+    empty = toks.iloc[:0]
+    assert list(pipeline.term_counts(empty).columns) == ["outlet", "kind", "token", "lower", "first", "n"]
+
+
 def test_chunk_bounds_cover_everything_and_are_local():
     keys = [cache.text_digest(str(i)) for i in range(2000)]
     bounds = pipeline.chunk_bounds(keys, size=100)

@@ -195,3 +195,14 @@ caption_text = st.lists(st.one_of(st.sampled_from(["v.", "V.", "l.", "L", "n.", 
 @given(st.one_of(caption_text, any_text))
 def test_caption_cue_shortcut_equals_the_pattern(text):
     assert cleaning._has_caption_cue(text) == bool(cleaning._CAPTION_CUE.search(text))
+
+
+@given(st.one_of(any_text, st.text(alphabet="ab .\n\u00a0\u2003\x1c", max_size=200)), st.data())
+def test_token_before_equals_the_regex_definition(text, data):
+    import re
+
+    from analysis import segment
+
+    end = data.draw(st.integers(min_value=0, max_value=len(text)))
+    m = re.search(r"(\S+?)$", text[:end])
+    assert segment._token_before(text, end) == (m.group(1) if m else None)

@@ -67,7 +67,9 @@ def _reference_token_before(text, end):
     return m.group(1) if m else None
 
 
-@pytest.mark.parametrize("text", ["abc def", "abc\n", "abc \n", "a\n\n", "", " x", "x y\nz", "„Dr"])
+@pytest.mark.parametrize("text", ["abc def", "abc\n", "abc \n", "a\n\n", "", " x", "x y\nz", "„Dr",
+                                  "a" * 60 + " " + "b" * 70 + ".", "x" * 100, "y\u00a0" + "z" * 50, "q\u2003r" * 30,
+                                  " " + "w" * 48 + " v", "w" * 48 + "\x1c" + "u" * 3])
 def test_token_before_matches_the_regex_definition(text):
     for end in range(len(text) + 1):
         assert segment._token_before(text, end) == _reference_token_before(text, end)

@@ -378,12 +378,16 @@ class Model:
     def _evidence(self, X: sp.csr_matrix, best: np.ndarray, top: int) -> list[str]:
         # Contribution of feature j to class c, relative to the mean class: x_j * (w_cj - mean_c w_j).
         centred = self.coef - self.coef.mean(axis=0, keepdims=True)
-        coo = X.tocoo()
+        if not X.has_sorted_indices:
+            X = X.sorted_indices()
+        coo = X.tocoo()  # by row, then by column
         contrib = coo.data * centred[best[coo.row], coo.col]
         keep = contrib > 0
         rows, cols, contrib, values = coo.row[keep], coo.col[keep], contrib[keep], coo.data[keep]
-        # per row: largest contribution first, ties by column; then the first `top` of each row
-        order = np.lexsort((cols, -contrib, rows))
+        # per row: largest contribution first, ties by column (= np.lexsort((cols, -contrib, rows)):
+        # two stable sorts of entries already in (row, column) order); then the first `top` of each row
+        order = np.argsort(-contrib, kind="stable")
+        order = order[np.argsort(rows[order], kind="stable")]
         rows, cols, contrib, values = rows[order], cols[order], contrib[order], values[order]
         if len(rows):
             new_row = np.r_[True, rows[1:] != rows[:-1]]
