@@ -373,3 +373,19 @@ def test_classifier_scores_texts_without_words():
     out = classifier.shipped().predict(["!!!", "42 %", ""])
     assert len(out) == 3 and out["polarity"].between(-1, 1).all()
     assert np.allclose(out[["p_negative", "p_neutral", "p_positive"]].sum(axis=1), 1.0)
+
+
+def test_form_table_numbers_each_form_once_and_extends_its_lookups():
+    table = lexicon.FormTable()
+    ids = table.ids(["Erfolg", "nicht", "Erfolg", "sehr"])
+    assert ids.tolist() == [0, 1, 0, 2] and table.lower == ["erfolg", "nicht", "sehr"]
+    assert table.negator.tolist() == [False, True, False]
+    assert np.isnan(table.factor[0]) and table.factor[2] == lexicon.rules()["intensifiers"]["sehr"]
+    entry, prior = table.entries("german-polarity")
+    lex = lexicon.polarity_lexicon()
+    assert entry[0] == lexicon.lookup_key("Erfolg", lex) and prior[0] == lex[entry[0]]
+    assert table.ids(["Problem", "Erfolg"]).tolist() == [3, 0]  # a new form after the entries were made
+    entry, prior = table.entries("german-polarity")
+    assert len(entry) == 4 and entry[3] == lexicon.lookup_key("Problem", lex) and prior[3] < 0
+    with pytest.raises(ValueError, match="unknown lexicon"):
+        lexicon.word_types(lexicon.token_table(["gut"])).entries("sentiws")

@@ -243,6 +243,7 @@ class Model:
         self._index = pd.Index(terms)
         self._features = np.concatenate([terms, np.asarray(DENSE_FEATURES, dtype=object)])
         self._ids = None
+        self._form_ids = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
     # -- features ---------------------------------------------------------
     def _feature_ids(self):
@@ -271,15 +272,27 @@ class Model:
             self._ids = (ids, unigram, keys[order], np.asarray(bi_col, dtype=np.int64)[order], size)
         return self._ids
 
+    def _form_features(self, types: "lexicon.WordTypes") -> tuple[np.ndarray, np.ndarray]:
+        """Per form of ``types``: the feature id of its stem and of ``NEG_`` + stem (-1: not in the
+        vocabulary), kept per form number of :data:`lexicon.FORMS`, so each form is stemmed and
+        looked up once per process."""
+        table = lexicon.FORMS
+        known = self._form_ids
+        if len(known[0]) < len(table.forms):
+            ids = self._feature_ids()[0]
+            stems = _stems_of(table.lower[len(known[0]):])
+            plain = np.fromiter((ids.get(t, -1) for t in stems), dtype=np.int64, count=len(stems))
+            negated = np.fromiter((ids.get("NEG_" + t, -1) for t in stems), dtype=np.int64, count=len(stems))
+            known = self._form_ids = (np.concatenate([known[0], plain]), np.concatenate([known[1], negated]))
+        return known[0][types.ids], known[1][types.ids]
+
     def _counts_fast(self, values: list[str], words: pd.DataFrame | None):
         """Term counts (as :func:`_counts` of :func:`ngrams` of :func:`feature_tokens`) and dense
         features, with the features as numbers: no feature or bigram strings are built."""
         n = len(values)
         words, types, hits_gp, hits_af, in_scope, dense = _feature_parts(values, words)
         ids, unigram, bigram_keys, bigram_cols, size = self._feature_ids()
-        stems = _stems_of(types.lower)
-        plain = np.fromiter((ids.get(t, -1) for t in stems), dtype=np.int64, count=len(stems))
-        negated = np.fromiter((ids.get("NEG_" + t, -1) for t in stems), dtype=np.int64, count=len(stems))
+        plain, negated = self._form_features(types)
         codes = types.codes
         fid = np.where(in_scope, negated[codes], plain[codes]) if len(codes) else np.zeros(0, dtype=np.int64)
         marker = {m: ids.get(m, -1) for m in ("LEX+", "LEX-", "AF+", "AF-")}

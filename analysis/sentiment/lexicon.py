@@ -162,11 +162,6 @@ def _lexicon(name: str) -> dict[str, float]:
     return LEXICONS[name]()
 
 
-@lru_cache(maxsize=None)
-def _key_cache(name: str = "german-polarity") -> dict[str, str | None]:
-    return {}
-
-
 def token_table(values: list[str], *, tokens: pd.DataFrame | None = None,
                 data: pd.DataFrame | None = None) -> pd.DataFrame:
     """Word tokens of ``values`` (one row per token): ``row``, ``token_id``, ``token``, ``lower``, ``clause``.
@@ -250,38 +245,88 @@ def fill_next(mask: np.ndarray, last_of: np.ndarray) -> np.ndarray:
     return np.where(nxt <= last_of, nxt, -1).astype(np.int64)
 
 
-class WordTypes:
-    """The distinct forms of a word-token table, looked up once each (:func:`word_types`).
+class FormTable:
+    """Every distinct token form met in this process, numbered, with what scoring needs of it.
 
-    ``codes`` gives, per token, the index of its form in ``forms``; ``lower`` holds
-    the forms in lower case; ``negator`` and ``factor`` (the intensifier's factor,
-    NaN for other words) apply the rules to each form.
+    A corpus repeats its forms from chunk to chunk, so each form's lower case, rule
+    flags and lexicon entries are computed once, when the form is first met, and
+    kept in arrays indexed by the form's number (:meth:`ids`). Grows with the
+    vocabulary of the corpus (one entry per distinct form).
     """
 
-    __slots__ = ("codes", "forms", "lower", "negator", "factor", "_entries")
+    def __init__(self) -> None:
+        self.id_of: dict[str, int] = {}
+        self.forms: list[str] = []
+        self.lower: list[str] = []
+        self.negator = np.zeros(0, dtype=bool)
+        self.factor = np.zeros(0, dtype=float)
+        self._entries: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def ids(self, forms) -> np.ndarray:
+        """The number of each form (new forms are added)."""
+        id_of = self.id_of
+        new = [f for f in dict.fromkeys(forms) if f not in id_of]
+        if new:
+            rule = rules()
+            negators, intens = rule["negators"], rule["intensifiers"]
+            lower = [t.lower() for t in new]
+            for f in new:
+                id_of[f] = len(id_of)
+            self.forms.extend(new)
+            self.lower.extend(lower)
+            self.negator = np.concatenate([self.negator, np.fromiter(map(negators.__contains__, lower), dtype=bool,
+                                                                     count=len(lower))])
+            self.factor = np.concatenate([self.factor, np.array([intens.get(w, np.nan) for w in lower],
+                                                                dtype=float)])
+        return np.fromiter(map(id_of.__getitem__, forms), dtype=np.int64, count=len(forms))
+
+    def entries(self, lexicon: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per form number: the lexicon entry it counts as (:func:`lookup_key`; None: none) and its polarity."""
+        entry, prior = self._entries.get(lexicon, (np.zeros(0, dtype=object), np.zeros(0, dtype=float)))
+        if len(entry) < len(self.forms):
+            lex = _lexicon(lexicon)
+            new = [lookup_key(t, lex) for t in self.forms[len(entry):]]
+            new_entry = np.empty(len(new), dtype=object)
+            new_entry[:] = new
+            new_prior = np.array([np.nan if e is None else lex[e] for e in new], dtype=float)
+            entry, prior = np.concatenate([entry, new_entry]), np.concatenate([prior, new_prior])
+            self._entries[lexicon] = (entry, prior)
+        return entry, prior
+
+
+#: The forms met so far by :func:`assess` and the classifier in this process.
+FORMS = FormTable()
+
+
+class WordTypes:
+    """The distinct forms of a word-token table (:func:`word_types`), as numbers in :data:`FORMS`.
+
+    ``codes`` gives, per token, the index of its form in ``forms``; ``ids`` the
+    number of each form in :data:`FORMS`; ``negator`` and ``factor`` (the
+    intensifier's factor, NaN for other words) apply the rules to each form.
+    """
+
+    __slots__ = ("codes", "forms", "ids", "negator", "factor")
 
     def __init__(self, codes: np.ndarray, forms: np.ndarray) -> None:
-        rule = rules()
-        negators, intens = rule["negators"], rule["intensifiers"]
         self.codes = codes
         self.forms = forms
-        self.lower = [t.lower() for t in forms]
-        self.negator = np.fromiter(map(negators.__contains__, self.lower), dtype=bool, count=len(forms))
-        self.factor = np.array([intens.get(w, np.nan) for w in self.lower], dtype=float)
-        self._entries: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.ids = FORMS.ids(forms)
+        self.negator = FORMS.negator[self.ids]
+        self.factor = FORMS.factor[self.ids]
+
+    @property
+    def lower(self) -> list[str]:
+        """The forms in lower case."""
+        lower = FORMS.lower
+        return [lower[i] for i in self.ids.tolist()]
 
     def entries(self, lexicon: str) -> tuple[np.ndarray, np.ndarray]:
         """Per form: the lexicon entry it counts as (:func:`lookup_key`; None: none) and its polarity."""
-        if lexicon not in self._entries:
-            lex = _lexicon(lexicon)
-            cache = _key_cache(lexicon)
-            for t in self.forms:
-                if t not in cache:
-                    cache[t] = lookup_key(t, lex)
-            entry = np.array([cache[t] for t in self.forms], dtype=object)
-            prior = np.array([np.nan if e is None else lex[e] for e in entry], dtype=float)
-            self._entries[lexicon] = (entry, prior)
-        return self._entries[lexicon]
+        if lexicon not in LEXICONS:
+            raise ValueError(f"unknown lexicon {lexicon!r}; known: {', '.join(LEXICONS)}")
+        entry, prior = FORMS.entries(lexicon)
+        return entry[self.ids], prior[self.ids]
 
 
 def word_types(words: pd.DataFrame) -> WordTypes:
