@@ -214,9 +214,15 @@ def guess_language(text: str, *, max_words: int = 2000) -> str:
     A deliberately small guess, used only to pick the word list of the
     ``alt_text`` rule when an article's language is not given.
     """
-    words = _first_words(text, max_words)
-    # words hold no white space: lower-case them in one call, then count in C
-    lowered = " ".join(words).lower().split(" ") if words else []
+    lowered_text = text.lower()
+    if len(lowered_text) == len(text):
+        # Every character lower-cases to one character of the same word class (a test checks
+        # all of Unicode), so the words of the lower-cased text are the lower-cased words.
+        lowered = _first_words(lowered_text, max_words)
+    else:  # a character whose lower case is longer ("İ"): lower-case the words themselves
+        words = _first_words(text, max_words)
+        # words hold no white space: lower-case them in one call, then count in C
+        lowered = " ".join(words).lower().split(" ") if words else []
     german = sum(map(FUNCTION_WORDS.__contains__, lowered))
     english = sum(map(FUNCTION_WORDS_EN.__contains__, lowered))
     return "en" if english > 2 * german and english >= 3 else "de"

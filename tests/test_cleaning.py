@@ -145,6 +145,9 @@ HARD_TEXTS = [
     "the " * 1999 + "und",
     "Ärger über Öl — „Zitat“ und «mehr» in the end of the day",
     "word" + "-" * 50 + "the and of",
+    "İSTANBUL and THE İ the of und",  # "İ" lower-cases to two characters: the word-by-word path
+    "ΣΟΦΙΑΣ the and of ΣΑΣ to the",  # Greek capital sigma: final form in context
+    "3der _die x’the 'and’ of—to",
 ]
 
 
@@ -155,6 +158,21 @@ def test_fast_language_guess_equals_the_reference(text, max_words):
         cleaning._guess_language_reference(text, max_words=max_words)
     words = cleaning._first_words(text, max_words)
     assert words == [m.group(0) for m in cleaning._WORD.finditer(text)][:max_words]
+
+
+def test_lower_case_keeps_every_characters_word_class():
+    """What the language guess relies on when it lower-cases the whole text first."""
+    import re
+
+    start, inner = re.compile(r"[^\W\d_]"), re.compile(r"[\w\-’']")
+    changed = []
+    for code in range(0x110000):
+        ch = chr(code)
+        low = ch.lower()
+        if len(low) == 1 and (bool(start.fullmatch(ch)) != bool(start.fullmatch(low))
+                              or bool(inner.fullmatch(ch)) != bool(inner.fullmatch(low))):
+            changed.append(hex(code))
+    assert changed == []
 
 
 def test_fast_language_guess_equals_the_reference_on_real_articles():

@@ -206,3 +206,10 @@ def test_token_before_equals_the_regex_definition(text, data):
     end = data.draw(st.integers(min_value=0, max_value=len(text)))
     m = re.search(r"(\S+?)$", text[:end])
     assert segment._token_before(text, end) == (m.group(1) if m else None)
+
+
+@given(st.one_of(any_text, st.text(alphabet="the and of to der die und İΣσςaA-’' 3_.", max_size=300)),
+       st.sampled_from([1, 3, 2000]))
+def test_language_guess_equals_the_reference(text, max_words):
+    assert cleaning.guess_language(text, max_words=max_words) == \
+        cleaning._guess_language_reference(text, max_words=max_words)
