@@ -202,25 +202,33 @@ def term_counts(tokens: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
     keep = np.isin(tokens["kind"].to_numpy(), _COUNTED_KINDS)
     columns = {by: tokens[by].to_numpy()[keep], "kind": tokens["kind"].to_numpy()[keep], "token": token[keep],
                "lower": tokens["lower"].to_numpy()[keep], "first": first[keep]}
-    # One number per (group, kind, token, lower, first): each column's codes folded in and
-    # factorised again (so the numbers stay small), in order of first occurrence, as
-    # groupby(sort=False) orders its groups; rows with a missing key are left out, as there.
-    key = np.zeros(int(keep.sum()), dtype=np.int64)
-    valid = np.ones(len(key), dtype=bool)
-    for name in (by, "kind", "token", "lower"):
-        codes, uniques = pd.factorize(columns[name])
-        valid &= codes >= 0
-        key = pd.factorize(key * (len(uniques) + 1) + codes)[0].astype(np.int64)
-    key = key * 2 + columns["first"]
-    if not valid.all():
-        key = key[valid]
-        columns = {name: values[valid] for name, values in columns.items()}
-    group, uniques = pd.factorize(key)
-    at = np.zeros(len(uniques), dtype=np.int64)
-    at[group[::-1]] = np.arange(len(group) - 1, -1, -1)  # the first row of each group
-    out = {name: values[at] for name, values in columns.items()}
-    out["n"] = np.bincount(group, minlength=len(uniques)).astype(np.int64)
+    group, at, valid = _groups([columns[name] for name in (by, "kind", "token", "lower", "first")])
+    out = {name: values[valid][at] for name, values in columns.items()}
+    out["n"] = np.bincount(group, minlength=len(at)).astype(np.int64)
     return pd.DataFrame(out)
+
+
+def _groups(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group rows by several key columns, as ``groupby(keys, sort=False)`` does, without its cost.
+
+    Each column's codes are folded into one number per row and factorised again (so
+    the numbers stay small). Returns the group of each valid row, the first valid row
+    of each group (groups in order of first occurrence) and which rows are valid (no
+    missing key, as groupby leaves those out).
+    """
+    n = len(keys[0]) if keys else 0
+    code = np.zeros(n, dtype=np.int64)
+    valid = np.ones(n, dtype=bool)
+    for values in keys:
+        codes, uniques = pd.factorize(values)
+        valid &= codes >= 0
+        # (a missing key, -1, lands in the unused slot len(uniques) of the previous code)
+        code = pd.factorize(code * (len(uniques) + 1) + codes)[0].astype(np.int64)
+    code = code[valid]
+    group, uniques = pd.factorize(code)
+    at = np.zeros(len(uniques), dtype=np.int64)
+    at[group[::-1]] = np.arange(len(group) - 1, -1, -1)
+    return group, at, valid
 
 
 def sum_counts(parts: list[pd.DataFrame], *, by: str = "outlet") -> pd.DataFrame:
@@ -228,9 +236,13 @@ def sum_counts(parts: list[pd.DataFrame], *, by: str = "outlet") -> pd.DataFrame
     parts = [p for p in parts if p is not None and len(p)]
     if not parts:
         return pd.DataFrame({by: [], "kind": [], "token": [], "lower": [], "first": [], "n": []})
-    frame = pd.concat(parts, ignore_index=True)
     keys = [by, "kind", "token", "lower", "first"]
-    return frame.groupby(keys, sort=False, observed=True)["n"].sum().reset_index()
+    columns = {k: np.concatenate([p[k].to_numpy() for p in parts]) for k in keys}
+    n = np.concatenate([p["n"].to_numpy(dtype=np.int64) for p in parts])
+    group, at, valid = _groups([columns[k] for k in keys])
+    out = {k: v[valid][at] for k, v in columns.items()}
+    out["n"] = np.bincount(group, weights=n[valid], minlength=len(at)).astype(np.int64)
+    return pd.DataFrame(out)
 
 
 def keyness_from_counts(

@@ -86,6 +86,18 @@ def test_term_counts_equal_a_groupby(gnad_sample):
     assert list(pipeline.term_counts(empty).columns) == ["outlet", "kind", "token", "lower", "first", "n"]
 
 
+def test_sum_counts_equal_a_groupby(gnad_sample):
+    parts = [pipeline.term_counts(pipeline.tokens(pipeline.sentences(gnad_sample.iloc[i:i + 10])))
+             for i in range(0, len(gnad_sample), 10)]
+    frame = pd.concat(parts, ignore_index=True)
+    keys = ["outlet", "kind", "token", "lower", "first"]
+    expected = frame.groupby(keys, sort=False, observed=True)["n"].sum().reset_index()
+    got = pipeline.sum_counts(parts)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["n"].sum() == frame["n"].sum() and len(got) < len(frame)
+    pd.testing.assert_frame_equal(pipeline.sum_counts([got]), got)
+
+
 def test_chunk_bounds_cover_everything_and_are_local():
     keys = [cache.text_digest(str(i)) for i in range(2000)]
     bounds = pipeline.chunk_bounds(keys, size=100)
