@@ -60,6 +60,7 @@ __all__ = [
     "article_keys",
     "chunk_bounds",
     "Chunker",
+    "parts",
     "stage_versions",
     "process_chunk",
     "run",
@@ -297,20 +298,28 @@ def article_keys(articles: pd.DataFrame) -> list[str]:
     ]
 
 
+def _chunk_rule(size: int) -> tuple[int, int, int]:
+    """``(low, modulus, high)`` of :func:`chunk_bounds` for an average chunk of ``size`` articles."""
+    size = max(int(size), 1)
+    return max(size // 2, 1), max(size // 2, 1), 2 * size
+
+
 def chunk_bounds(keys: list[str], *, size: int = DEFAULT_CHUNK_SIZE) -> list[tuple[int, int]]:
     """Cut the articles into chunks of about ``size``, with boundaries chosen by content.
 
-    An article closes a chunk when its hash, read as a number, is divisible by
-    ``size`` (and the chunk has at least ``size // 4`` articles), or when the chunk
-    reaches ``4 * size``. Editing, inserting or removing an article therefore moves
-    at most the boundaries next to it, and the other chunks keep their cache keys.
+    A chunk has at least ``size // 2`` articles; after that, an article closes it
+    when its hash, read as a number, is divisible by ``size // 2``, and at
+    ``2 * size`` articles it is closed anyway (on average about ``size`` articles).
+    Editing, inserting or removing an article therefore moves at most the
+    boundaries next to it, and the other chunks keep their cache keys. (Chunks
+    differ less in size than with a wider range, so at the end of a run no worker
+    is left with a much larger last chunk than the others.)
     """
-    size = max(int(size), 1)
+    low, modulus, high = _chunk_rule(size)
     bounds, start = [], 0
-    low, high = max(size // 4, 1), 4 * size
     for i, k in enumerate(keys):
         length = i - start + 1
-        if length >= high or (length >= low and int(k[:12], 16) % size == 0):
+        if length >= high or (length >= low and int(k[:12], 16) % modulus == 0):
             bounds.append((start, i + 1))
             start = i + 1
     if start < len(keys):
@@ -328,8 +337,7 @@ class Chunker:
     """
 
     def __init__(self, *, size: int = DEFAULT_CHUNK_SIZE) -> None:
-        self.size = max(int(size), 1)
-        self.low, self.high = max(self.size // 4, 1), 4 * self.size
+        self.low, self.modulus, self.high = _chunk_rule(size)
         self._frames: list[pd.DataFrame] = []
         self._keys: list[str] = []
 
@@ -337,7 +345,7 @@ class Chunker:
         out, start, pending = [], 0, len(self._keys)
         for i, k in enumerate(keys):
             length = pending + i - start + 1
-            if length >= self.high or (length >= self.low and int(k[:12], 16) % self.size == 0):
+            if length >= self.high or (length >= self.low and int(k[:12], 16) % self.modulus == 0):
                 out.append(self._close(articles.iloc[start:i + 1], keys[start:i + 1]))
                 start, pending = i + 1, 0
         if start < len(keys):
@@ -854,9 +862,26 @@ def _stream_chunks(batches, chunk_size: int, meter: Meter) -> Iterator[tuple[pd.
                 batch.attrs = {}
                 ready = chunker.add(batch, article_keys(batch))
         for chunk, keys in ready:
-            yield chunk, cache_mod.text_digest(*keys)
+            yield from parts(chunk, cache_mod.text_digest(*keys), size=chunk_size)
         if batch is None:
             return
+
+
+def parts(chunk: pd.DataFrame, key: str, *, size: int = DEFAULT_CHUNK_SIZE) -> Iterator[tuple[pd.DataFrame, str]]:
+    """A chunk of more than ``size`` articles as about equal parts of at most ``size``, each with its key.
+
+    The unit of work (and of the chunk cache) is the part: content-defined chunks
+    vary in length, and a long last chunk would keep one worker busy while the
+    others wait. A part's key is the chunk's key and its place in the chunk, so it
+    stays valid exactly as long as the chunk does.
+    """
+    n = -(-len(chunk) // max(int(size), 1))
+    if n <= 1:
+        yield chunk, key
+        return
+    cut = [round(i * len(chunk) / n) for i in range(n + 1)]
+    for i in range(n):
+        yield chunk.iloc[cut[i]:cut[i + 1]].reset_index(drop=True), f"{key}-{i + 1}of{n}"
 
 
 #: While a Dask cluster starts, at most this many chunks are cleaned ahead and kept waiting.

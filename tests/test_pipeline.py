@@ -270,3 +270,11 @@ def test_cluster_is_started_early_only_when_the_run_will_use_it(tmp_path, monkey
     assert pipeline._wants_cluster(small, 1, "tcp://host:8786")
     monkeypatch.setattr(pipeline, "_auto_workers", lambda: 1)
     assert not pipeline._wants_cluster(big, "auto", None)
+
+
+def test_long_chunks_are_processed_in_equal_parts():
+    chunk = pd.DataFrame({"i": range(2500)})
+    got = list(pipeline.parts(chunk, "k", size=1000))
+    assert [len(p) for p, _ in got] == [833, 834, 833] and [k for _, k in got] == ["k-1of3", "k-2of3", "k-3of3"]
+    assert pd.concat([p for p, _ in got], ignore_index=True).equals(chunk)
+    assert [(len(p), k) for p, k in pipeline.parts(chunk.iloc[:1000], "k", size=1000)] == [(1000, "k")]
