@@ -1,9 +1,14 @@
 """Shared test fixtures."""
 from __future__ import annotations
 
+import os
+
 import matplotlib
 
 matplotlib.use("Agg")
+# Tests render every figure (a warm figure cache would let the renderer's tests pass from the
+# cache) and leave the user's cache folder alone; the figure cache's own tests switch it on.
+os.environ.setdefault("MEDIA_ANALYSIS_FIGURE_CACHE", "off")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402

@@ -125,14 +125,35 @@ FORBIDDEN_BUILTINS = {"eval", "exec", "compile", "__import__", "input"}
 SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
 
 
+#: What reads a pickle: a module that imports ``pickle`` but names none of these only writes one
+#: (the figure cache digests a ``pickle.Pickler`` stream as its key and never reads it back).
+PICKLE_READERS = {"load", "loads", "Unpickler", "_Unpickler", "_load", "_loads"}
+
+
+def _writes_pickles_only(tree: ast.AST) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in PICKLE_READERS and isinstance(node.value, ast.Name) \
+                and node.value.id in {"pickle", "_pickle", "cPickle"}:
+            return False
+        if isinstance(node, ast.ImportFrom) and node.module in {"pickle", "_pickle", "cPickle"} \
+                and any(a.name in PICKLE_READERS or a.name == "*" for a in node.names):
+            return False
+        if isinstance(node, ast.Import) and any(a.asname and a.name in {"pickle", "_pickle"} for a in node.names):
+            return False  # an alias would hide the calls from this check
+    return True
+
+
 def _violations(source: str, name: str) -> list[str]:
     found = []
     tree = ast.parse(source, filename=name)
+    writes_only = _writes_pickles_only(tree)
     for node in ast.walk(tree):
         where = f"{name}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             mods = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
             for mod in mods:
+                if mod == "pickle" and isinstance(node, ast.Import) and writes_only:
+                    continue
                 if mod.split(".")[0] in FORBIDDEN_MODULES:
                     found.append(f"{where}: imports {mod}")
         elif isinstance(node, ast.Call):
@@ -167,13 +188,18 @@ def _violations(source: str, name: str) -> list[str]:
 
 
 def test_the_checker_finds_what_it_should():
-    bad = ("import pickle\nfrom joblib import load\nimport yaml\nyaml.load(s)\nyaml.load(s, Loader=yaml.FullLoader)\n"
+    bad = ("import pickle; pickle.loads(b)\nfrom joblib import load\nimport yaml\nyaml.load(s)\nyaml.load(s, Loader=yaml.FullLoader)\n"
            "eval('1')\nexec('x=1')\npd.read_pickle(p)\nnp.load(p, allow_pickle=True)\ndf.to_html(escape=False)\n")
     found = _violations(bad, "bad.py")
     assert len(found) == 10  # line 5 twice: yaml.load without SafeLoader, and yaml.FullLoader
     assert {int(f.split(":")[1]) for f in found} == set(range(1, 11)) - {3}
     good = "import yaml\nyaml.safe_load(s)\nyaml.load(s, Loader=yaml.SafeLoader)\nre.compile('x')\ndf.eval('a+b')\n"
     assert _violations(good, "good.py") == []
+    # a pickle written (digested) but never read is allowed; any reader, or an alias, is not
+    assert _violations("import pickle\np = pickle.Pickler(f)\np.dump(x)\n", "writes.py") == []
+    for reads in ("import pickle\npickle.load(f)\n", "import pickle\nfrom pickle import Unpickler\n",
+                  "import pickle as p\np.dumps(x)\n", "import pickle\npickle._Unpickler(f)\n"):
+        assert _violations(reads, "reads.py"), reads
 
 
 def test_no_pickle_or_eval_in_the_library_and_notebooks():

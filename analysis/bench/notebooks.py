@@ -15,6 +15,14 @@ A. the notebook as ``make figures`` does: nbconvert's ``ExecutePreprocessor``
 B. a copy that keeps only the import statements of its code cells (same kernel,
    same start, same imports, nothing else).
 
+The figure cache (:mod:`analysis.plot.figure_cache`) is set by ``--figure-cache``:
+``on`` (default) gives the benchmark its own empty cache folder, which the
+untimed warm-up fills, so the timed runs of A take every figure (files and the
+image shown) from the cache, as a re-run of ``make figures`` does; ``cold`` gives
+every run of A a new empty folder, so each renders and stores every figure, as
+a first run does; ``off`` switches the cache off (every figure rendered, nothing
+stored: ``save_figure`` as before the cache).
+
 It prints the median wall time (kernel start to the end of the last cell) and
 the median CPU time of the kernel process (user + system, from psutil, with
 any child processes of the kernel) for A and B, and the ratio A/B, per notebook
@@ -26,6 +34,7 @@ Usage::
     python -m analysis.bench.notebooks                  # all notebooks, 3 repetitions each
     python -m analysis.bench.notebooks --repeat 5 --only 01,03
     python -m analysis.bench.notebooks --cells          # also the median wall and CPU time of every cell of A
+    python -m analysis.bench.notebooks --figure-cache cold   # every figure rendered (and stored) in every run
 """
 from __future__ import annotations
 
@@ -142,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="cached (default): kernels write and reuse .pyc files in a temporary folder, as "
                              "a normal installation does; inherit: keep this environment's settings "
                              "(e.g. PYTHONDONTWRITEBYTECODE=1 compiles every module at every import)")
+    parser.add_argument("--figure-cache", choices=("on", "cold", "off"), default="on",
+                        help="on (default): a cache folder of its own, filled by the warm-up, so timed runs hit it; "
+                             "cold: a new empty folder for every run (everything rendered and stored); "
+                             "off: no figure cache (everything rendered, nothing stored)")
     args = parser.parse_args(argv)
 
     os.environ["PYTHONHASHSEED"] = "0"   # as the Makefile exports them (the kernel inherits them)
@@ -151,6 +164,20 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         pycache = tempfile.TemporaryDirectory(prefix="bench-notebooks-pyc-")
         os.environ["PYTHONPYCACHEPREFIX"] = pycache.name
+    from ..plot import figure_cache
+
+    figure_caches = tempfile.TemporaryDirectory(prefix="bench-notebooks-figure-cache-")
+    serial = iter(range(1_000_000))
+
+    def figure_cache_for_a_run() -> None:
+        """Point the next kernel at the figure cache that --figure-cache asks for (kernels inherit os.environ)."""
+        if args.figure_cache == "off":
+            os.environ[figure_cache.ENV] = "off"
+        elif args.figure_cache == "on":
+            os.environ[figure_cache.ENV] = str(Path(figure_caches.name) / "shared")
+        else:
+            os.environ[figure_cache.ENV] = str(Path(figure_caches.name) / f"run-{next(serial)}")
+
     folder = paths.ROOT / "notebooks"
     notebooks = sorted(folder.glob("[0-9]*.ipynb"))
     if args.only:
@@ -166,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         load = "?"
     print(f"notebooks on the seed articles vs the same notebooks with only their imports; "
           f"{args.repeat} repetitions interleaved (A, B, A, B, ...) after {args.warmup} untimed; "
-          f"bytecode {args.bytecode}; {os.cpu_count()} cores; load average at start {load}", flush=True)
+          f"bytecode {args.bytecode}; figure cache {args.figure_cache}"
+          f"{' (filled by the warm-up: timed runs hit it)' if args.figure_cache == 'on' and args.warmup else ''}; "
+          f"{os.cpu_count()} cores; load average at start {load}", flush=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-notebooks-") as tmp:
         for path in notebooks:
@@ -175,9 +204,11 @@ def main(argv: list[str] | None = None) -> int:
             bare = imports_only(source)
             runs = {"A": [], "B": []}
             for _ in range(args.warmup):
+                figure_cache_for_a_run()
                 execute(copy.deepcopy(full), cwd=folder, timeout=args.timeout)
                 execute(copy.deepcopy(bare), cwd=folder, timeout=args.timeout)
             for _ in range(args.repeat):
+                figure_cache_for_a_run()
                 runs["A"].append(execute(copy.deepcopy(full), cwd=folder, timeout=args.timeout))
                 runs["B"].append(execute(copy.deepcopy(bare), cwd=folder, timeout=args.timeout))
             med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall", "cpu")} for k, v in runs.items()}
@@ -203,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
           + ("met by every notebook" if not over else "not met by " + ", ".join(over)))
     if pycache is not None:
         pycache.cleanup()
+    figure_caches.cleanup()
     return 0
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import difflib
 import textwrap
 import warnings
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -450,6 +451,7 @@ def save_figure(
     notebook: str,
     directory: str | Path | None = None,
     formats: tuple[str, ...] = ("png", "svg"),
+    cache: bool = True,
 ) -> list[Path]:
     """Write a figure as PNG and SVG, byte-identical from run to run.
 
@@ -468,30 +470,248 @@ def save_figure(
         Target folder; defaults to :data:`analysis.paths.FIGURES`.
     formats
         File formats to write.
+    cache
+        Reuse the files (and, in a notebook, the image shown under the cell)
+        rendered earlier from an identical figure in an identical environment
+        (:mod:`analysis.plot.figure_cache`; ``MEDIA_ANALYSIS_FIGURE_CACHE=off``
+        switches it off everywhere). The bytes written are the same either way.
 
     Returns
     -------
     list of Path
         The files written.
     """
+    from . import figure_cache
+
     fig = _figure_of(fig)
     directory = Path(directory) if directory is not None else paths.FIGURES
     if not directory.is_absolute():
         directory = paths.ROOT / directory if not directory.exists() else directory.resolve()
     directory.mkdir(parents=True, exist_ok=True)
-    metadata = {
-        "png": {"Software": None},
-        "svg": {"Date": None, "Creator": None},
-        "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
-    }
-    written = []
-    with mpl.rc_context({"svg.hashsalt": "media-coverage-analysis"}):
-        for ext in formats:
-            path = directory / f"{notebook}_{name}.{ext}"
-            fig.savefig(path, format=ext, metadata=metadata.get(ext))
-            written.append(path)
+    targets = [directory / f"{notebook}_{name}.{ext}" for ext in formats]
+    parts = [f"file.{ext}" for ext in formats]
+    _catch_up(fig)
+    key, shown = _cache_key(fig, formats) if cache else (None, [])
+    if key is not None:
+        hit = figure_cache.load(key, (*parts, *shown))
+        if hit is not None:
+            for path, part in zip(targets, parts):
+                path.write_bytes(hit[part])
+            _SKIPPED[fig] = tuple(formats)  # drawn later if it is saved again (see _catch_up)
+            if shown:  # as after a render: no redraw after the cell; the image shown comes from the cache
+                fig.stale = False
+                _remember_shown(fig, key, {part: hit[part] for part in shown})
+            return targets
+    with mpl.rc_context({"svg.hashsalt": _SVG_HASHSALT}):
+        for path, ext in zip(targets, formats):
+            fig.savefig(path, format=ext, metadata=_METADATA.get(ext))
+    if key is not None:
+        figure_cache.store(key, {part: path.read_bytes() for path, part in zip(targets, parts)})
     _skip_idle_redraw(fig)
-    return written
+    if key is not None and shown and not fig.stale:  # the image shown is rendered after the cell, as always, and kept then
+        _remember_shown(fig, key, {})
+    return targets
+
+
+def _cache_key(fig, formats) -> tuple[str | None, list[str]]:
+    """The figure cache key of saving ``fig`` (``None``: off or uncacheable) and the parts of the images shown."""
+    from . import figure_cache
+
+    try:
+        if figure_cache.cache_dir() is None:
+            return None, []
+        state, packages = figure_cache.figure_state(fig)
+        request = {"export": "save_figure", "formats": tuple(formats), "hashsalt": _SVG_HASHSALT,
+                   "metadata": tuple((ext, sorted(_METADATA.get(ext, {}).items())) for ext in formats)}
+        key = figure_cache.figure_key(fig, request=request, state=state, packages=packages)
+        shown = _inline_formatters(fig) if key is not None else []
+        if shown is None:  # shown inline, but not through a shell's formatters that the cache can serve
+            return None, []
+        return key, shown
+    except figure_cache.Uncacheable:
+        return None, []
+    except Exception as error:  # the cache must never cost a figure: render it as without the cache
+        warnings.warn(f"figure cache skipped: {type(error).__name__}: {error}", stacklevel=3)
+        return None, []
+
+
+def _catch_up(fig) -> None:
+    """Draw what a cache hit skipped, before the same figure is saved again.
+
+    Every draw moves a constrained layout a little (three successive
+    ``savefig`` calls of one figure give three different PNGs), so a figure
+    saved again must have been drawn exactly as often as without the cache:
+    the exports the hit skipped are rendered (into nothing) first, and the image
+    shown if the cache served it.
+    """
+    skipped = _SKIPPED.pop(fig, None)
+    if skipped is None:
+        return
+    import io
+
+    record = _SHOWN.pop(fig, None)
+    if record is not None:
+        record.unwatch(fig)
+    with mpl.rc_context({"svg.hashsalt": _SVG_HASHSALT}):
+        for ext in skipped:
+            fig.savefig(io.BytesIO(), format=ext, metadata=_METADATA.get(ext))
+    _skip_idle_redraw(fig)
+    if record is None and fig in _SERVED:  # the image shown came from the cache: draw it as the notebook did
+        for original in _SERVED.pop(fig):
+            original(fig)
+
+
+_SVG_HASHSALT = "media-coverage-analysis"
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
+}
+
+
+class _Shown:
+    """What save_figure knows about the image a notebook will show of a figure it saved.
+
+    The image comes from the cache (``images``), or is kept in the cache under
+    ``key`` once rendered, but only if nothing in the figure changed after it
+    was saved and the rcParams (``rc``) are the same. A change is seen through
+    matplotlib's own signal: any artist that changes marks itself stale, which
+    reaches the figure's ``stale_callback`` (how interactive backends know to
+    redraw); save_figure watches that callback until the figure is shown.
+    """
+
+    __slots__ = ("key", "rc", "images", "changed", "previous")
+
+    def __init__(self, key: str, rc: str, images: dict[str, bytes]):
+        self.key, self.rc, self.images, self.changed, self.previous = key, rc, images, False, None
+
+    def watch(self, fig) -> None:
+        """Note any change of ``fig`` from now on (and pass it on to the callback that was there)."""
+        previous = self.previous = fig.stale_callback
+
+        def changed(artist, value):
+            if value:
+                self.changed = True
+            if previous is not None:
+                previous(artist, value)
+
+        fig.stale_callback = changed
+
+    def unwatch(self, fig) -> None:
+        fig.stale_callback = self.previous
+
+
+def _remember_shown(fig, key: str, images: dict[str, bytes]) -> None:
+    from . import figure_cache
+
+    record = _Shown(key, figure_cache.rc_digest(), images)
+    old = _SHOWN.pop(fig, None)
+    if old is not None:
+        old.unwatch(fig)
+    record.watch(fig)
+    _SHOWN[fig] = record
+
+
+_SHOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Figures whose export a cache hit skipped (their formats), and whose shown image the cache served.
+_SKIPPED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SERVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _inline_formatters(fig) -> list[str] | None:
+    """In a notebook with the inline backend: the cache parts of the images it shows of a figure.
+
+    Wraps the shell's formatters for figures (once) in :class:`_ShownFromCache`
+    and returns one part name per format shown (PNG by default), made from the
+    formatter and its options (``bbox_inches``, ``dpi``, ...). ``[]`` when the
+    figure is not shown inline (scripts, tests, other backends); ``None`` for the
+    inline backend outside an IPython shell (nothing the cache could serve).
+    """
+    canvas = getattr(fig, "canvas", None)
+    if canvas is None or getattr(canvas, "manager", None) is None:
+        return []
+    if "backend_inline" not in str(mpl.get_backend()) or not mpl.is_interactive():
+        return []
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the inline backend
+        return []
+    shell = get_ipython()
+    if shell is None or getattr(shell, "display_formatter", None) is None:
+        return None
+    figure_type = mpl.figure.Figure
+    parts = []
+    for mime, formatter in sorted(shell.display_formatter.formatters.items()):
+        if mime == "text/plain" or figure_type not in getattr(formatter, "type_printers", {}):
+            continue
+        function = formatter.type_printers[figure_type]
+        if not isinstance(function, _ShownFromCache):
+            function = _ShownFromCache(function, mime)
+            formatter.for_type(figure_type, function)
+        parts.append(function.part)
+    return parts
+
+
+class _ShownFromCache:
+    """A display formatter for figures: the image kept by save_figure while the figure is unchanged.
+
+    Wraps the formatter the inline backend registered (IPython's
+    ``print_figure`` with its options). For a figure that save_figure took from
+    the cache, and that is unchanged since (same state, same rcParams), it
+    returns the image kept with the files; for a figure it has just rendered,
+    it renders as the wrapped formatter does and keeps the result; for any other
+    figure, and for any later display of the same figure, it is the wrapped
+    formatter.
+    """
+
+    def __init__(self, original, mime: str):
+        import functools
+
+        import IPython
+
+        from . import figure_cache
+
+        self.original, self.mime = original, mime
+        func, args, keywords = original, (), {}
+        if isinstance(original, functools.partial):
+            func, args, keywords = original.func, original.args, original.keywords
+        described = (mime, getattr(func, "__module__", "?"), getattr(func, "__qualname__", repr(type(func))),
+                     repr(args), repr(sorted(keywords.items())), IPython.__version__)
+        self.part = "shown." + mime.replace("/", "-") + "." + figure_cache.text_digest(repr(described))
+
+    def __call__(self, fig):
+        from . import figure_cache
+
+        try:
+            record = _SHOWN.pop(fig, None)  # only the first display after save_figure: later ones render
+            if record is not None:
+                record.unwatch(fig)
+            unchanged = record is not None and not record.changed and figure_cache.rc_digest() == record.rc
+        except Exception:  # pragma: no cover - e.g. an object that is not a figure
+            unchanged = False
+        if not unchanged:
+            return self.original(fig)  # not saved, or changed since: render it as it is now
+        cached = record.images.get(self.part)
+        if cached is not None:
+            _SERVED.setdefault(fig, []).append(self.original)
+            return _decoded(cached)
+        data = self.original(fig)  # rendered as always, from the state save_figure left, and kept
+        encoded = _encoded(data)
+        if encoded is not None:
+            figure_cache.store(record.key, {self.part: encoded})
+        return data
+
+
+def _encoded(data) -> bytes | None:
+    if isinstance(data, str):
+        return b"s" + data.encode("utf-8", "surrogatepass")
+    if isinstance(data, bytes):
+        return b"b" + data
+    return None  # nothing shown, or (data, metadata): not kept
+
+
+def _decoded(blob: bytes):
+    return blob[1:].decode("utf-8", "surrogatepass") if blob[:1] == b"s" else blob[1:]
 
 
 def _skip_idle_redraw(fig: mpl.figure.Figure) -> None:
