@@ -14,7 +14,8 @@ What it does, in one run, printing every figure:
 4. runs the full pipeline cold (empty cache folder, empty lemma cache) through
    the command line with 1 and 2 Dask workers on 10,000 articles and with 2 on
    100,000: wall and CPU time, peak memory of the whole process tree (PSS, so
-   pages shared by forked processes count once; sampled every second), seconds and peak memory per stage (from ``summary.json``),
+   pages shared by forked processes count once, sampled every 3 s; and the summed
+   RSS, an upper bound, every 0.25 s), seconds and peak memory per stage (from ``summary.json``),
    articles per second, and the ratio against the naive loop per article;
 5. runs the same command again (warm cache) into the same and a new folder;
 6. projects the memory of a 1,000,000-article run from the two sizes.
@@ -106,45 +107,69 @@ def _median_seconds(cmd: list[str], runs: int = 7) -> float:
 
 
 class _TreeMemory:
-    """Peak memory (PSS, else RSS) of a process and all its descendants, sampled in a thread.
+    """Peak memory of a process and all its descendants, sampled in a thread.
 
-    One sample costs the machine about 70 ms of CPU with a 100,000-article run's processes
-    (the kernel walks their page tables to compute PSS), so it is taken once a second, not
-    more often: the run's memory changes over seconds (a chunk at a time), and sampling ten
-    times a second took about a sixth of a core from the run being measured.
+    Two measures: the sum of the processes' PSS (pages shared by forked workers
+    counted once), every ``pss_interval`` seconds, and the sum of their RSS (shared
+    pages counted in every process, so an upper bound), every ``interval`` seconds.
+    A PSS sample costs the machine about 70 ms of CPU with a 100,000-article run's
+    processes (the kernel walks their page tables), so it is taken every few seconds;
+    RSS is read from ``/proc/<pid>/statm`` and costs next to nothing. (PSS ten times a
+    second took about a sixth of a core from the run being measured.)
     """
 
-    def __init__(self, pid: int, interval: float = 1.0):
+    def __init__(self, pid: int, interval: float = 0.25, pss_interval: float = 3.0):
         import psutil
 
         self.root = psutil.Process(pid)
         self.interval = interval
-        self.peak = 0
+        self.pss_interval = pss_interval
+        self.peak = 0       # PSS
+        self.peak_rss = 0   # summed RSS (upper bound)
+        self._page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
+    def _rss(self, p) -> int:
+        try:
+            with open(f"/proc/{p.pid}/statm") as f:
+                return int(f.read().split()[1]) * self._page
+        except (OSError, ValueError, IndexError):
+            return p.memory_info().rss
+
     def _run(self) -> None:
         import psutil
 
+        last_pss = -1e9
         while not self._stop.is_set():
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
-                total = 0
+                rss = 0
                 for p in procs:
-                    try:  # PSS: shared pages (forked workers) counted once in the sum
-                        total += getattr(p.memory_full_info(), "pss", 0) or p.memory_info().rss
+                    try:
+                        rss += self._rss(p)
                     except psutil.Error:
                         pass
-                self.peak = max(self.peak, total)
+                self.peak_rss = max(self.peak_rss, rss)
+                now = time.monotonic()
+                if now - last_pss >= self.pss_interval:
+                    last_pss = now
+                    total = 0
+                    for p in procs:
+                        try:  # PSS: shared pages (forked workers) counted once in the sum
+                            total += getattr(p.memory_full_info(), "pss", 0) or p.memory_info().rss
+                        except psutil.Error:
+                            pass
+                    self.peak = max(self.peak, total)
             except psutil.Error:
                 pass
             self._stop.wait(self.interval)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
         self._stop.set()
         self._thread.join()
-        return self.peak
+        return self.peak, self.peak_rss
 
 
 def run_cli(args: list[str], env: dict) -> dict:
@@ -156,12 +181,12 @@ def run_cli(args: list[str], env: dict) -> dict:
     meter = _TreeMemory(proc.pid)
     out, err = proc.communicate()
     wall = time.perf_counter() - t0
-    peak = meter.stop()
+    peak, peak_rss = meter.stop()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise RuntimeError(f"python -m analysis {' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"wall": wall, "cpu": cpu, "peak": peak, "stderr": err}
+    return {"wall": wall, "cpu": cpu, "peak": peak, "peak_rss": peak_rss, "stderr": err}
 
 
 def naive_textblob(corpus_path: Path, sample: int) -> dict:
@@ -286,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         per_article = cold["wall"] / summary["articles"]
         per_article_cpu = cold["cpu"] / summary["articles"]
         print(f"   cold: {cold['wall']:.1f} s wall, {cold['cpu']:.1f} s CPU, peak memory {_mb(cold['peak'])} "
-              f"(all processes); {summary['articles'] / cold['wall']:,.0f} articles/s; load average {load_before:.1f} "
+              f"(PSS of all processes; summed RSS, an upper bound: {_mb(cold['peak_rss'])}); "
+              f"{summary['articles'] / cold['wall']:,.0f} articles/s; load average {load_before:.1f} "
               f"before, {load_after:.1f} after (1-minute; 2.0 = both cores busy)")
         print(f"   per article: {per_article * 1000:.2f} ms wall, {per_article_cpu * 1000:.2f} ms CPU -> "
               f"{naive['wall'] / per_article:.1f}x faster than the naive loop (wall), "
