@@ -14,7 +14,7 @@ export PYTHONHASHSEED := 0
 export TQDM_DISABLE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install figures test offline lab report bench bench-notebooks bench-sentiment lock clean
+.PHONY: help install figures test offline lab report bench bench-stages bench-notebooks bench-sentiment lock clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ bench-notebooks: install ## time of each notebook on the seeds vs the same noteb
 
 bench: install ## speed and memory of the pipeline on 10kGNAD articles, against a naive TextBlobDE loop
 	$(PY) -m analysis.bench.pipeline
+
+bench-stages: install ## CPU per pipeline stage on 1,000 10kGNAD articles, in one process
+	$(PY) -m analysis.bench.stages
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the package index)
 	test -x $(UV) || ($(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet "uv>=0.5,<1")

@@ -189,9 +189,9 @@ def term_counts(tokens: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
 
     One row per group, kind, surface form, lower-case form and whether the form
     stood at the start of a sentence (which decides its lemma, see
-    :func:`analysis.terms.annotate`), with the count ``n``, in order of first
-    occurrence. Counts of chunks add up (:func:`sum_counts`);
-    :func:`keyness_from_counts` turns the sum into key terms.
+    :func:`analysis.terms.annotate`), with the count ``n``. Counts of chunks add
+    up (:func:`sum_counts`); :func:`keyness_from_counts` turns the sum into key
+    terms.
     """
     token_id = tokens["token_id"].to_numpy()
     token = tokens["token"].to_numpy(dtype=object)
@@ -201,35 +201,17 @@ def term_counts(tokens: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
         prev_quote[1:] = np.isin(token[:-1], _OPENING) & (token_id[1:] == 1)
         first |= prev_quote
     keep = np.isin(tokens["kind"].to_numpy(), _COUNTED_KINDS)
-    columns = {by: tokens[by].to_numpy()[keep], "kind": tokens["kind"].to_numpy()[keep], "token": token[keep],
-               "lower": tokens["lower"].to_numpy()[keep], "first": first[keep]}
-    group, at, valid = _groups([columns[name] for name in (by, "kind", "token", "lower", "first")])
-    out = {name: values[valid][at] for name, values in columns.items()}
-    out["n"] = np.bincount(group, minlength=len(at)).astype(np.int64)
-    return pd.DataFrame(out)
-
-
-def _groups(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group rows by several key columns, as ``groupby(keys, sort=False)`` does, without its cost.
-
-    Each column's codes are folded into one number per row and factorised again (so
-    the numbers stay small). Returns the group of each valid row, the first valid row
-    of each group (groups in order of first occurrence) and which rows are valid (no
-    missing key, as groupby leaves those out).
-    """
-    n = len(keys[0]) if keys else 0
-    code = np.zeros(n, dtype=np.int64)
-    valid = np.ones(n, dtype=bool)
-    for values in keys:
-        codes, uniques = pd.factorize(values)
-        valid &= codes >= 0
-        # (a missing key, -1, lands in the unused slot len(uniques) of the previous code)
-        code = pd.factorize(code * (len(uniques) + 1) + codes)[0].astype(np.int64)
-    code = code[valid]
-    group, uniques = pd.factorize(code)
-    at = np.zeros(len(uniques), dtype=np.int64)
-    at[group[::-1]] = np.arange(len(group) - 1, -1, -1)
-    return group, at, valid
+    frame = pd.DataFrame(
+        {
+            by: tokens[by].to_numpy()[keep],
+            "kind": tokens["kind"].to_numpy()[keep],
+            "token": token[keep],
+            "lower": tokens["lower"].to_numpy()[keep],
+            "first": first[keep],
+        }
+    )
+    keys = [by, "kind", "token", "lower", "first"]
+    return frame.groupby(keys, sort=False, observed=True).size().rename("n").reset_index()
 
 
 def sum_counts(parts: list[pd.DataFrame], *, by: str = "outlet") -> pd.DataFrame:
@@ -237,13 +219,9 @@ def sum_counts(parts: list[pd.DataFrame], *, by: str = "outlet") -> pd.DataFrame
     parts = [p for p in parts if p is not None and len(p)]
     if not parts:
         return pd.DataFrame({by: [], "kind": [], "token": [], "lower": [], "first": [], "n": []})
+    frame = pd.concat(parts, ignore_index=True)
     keys = [by, "kind", "token", "lower", "first"]
-    columns = {k: np.concatenate([p[k].to_numpy() for p in parts]) for k in keys}
-    n = np.concatenate([p["n"].to_numpy(dtype=np.int64) for p in parts])
-    group, at, valid = _groups([columns[k] for k in keys])
-    out = {k: v[valid][at] for k, v in columns.items()}
-    out["n"] = np.bincount(group, weights=n[valid], minlength=len(at)).astype(np.int64)
-    return pd.DataFrame(out)
+    return frame.groupby(keys, sort=False, observed=True)["n"].sum().reset_index()
 
 
 def keyness_from_counts(
@@ -683,7 +661,7 @@ def run(
         bar = _progress(batches.inputs, "analysis", progress)
         try:
             chunks = _stream_chunks(batches, chunk_size, meter)
-            for chunk, result in _execute(chunks, plan, starting=starting, meter=meter):
+            for chunk, result in _execute(chunks, plan, starting=starting):
                 with meter.stage("write"):
                     writers["articles"].write(chunk)
                     for name in OUTPUT_TABLES:
@@ -888,7 +866,7 @@ def parts(chunk: pd.DataFrame, key: str, *, size: int = DEFAULT_CHUNK_SIZE) -> I
 READ_AHEAD = 8
 
 
-def _execute(chunks, plan: Plan, *, starting=None, meter: Meter | None = None):
+def _execute(chunks, plan: Plan, *, starting=None):
     """``(articles, result)`` per chunk, in chunk order: in this process, or on Dask (see :mod:`analysis.parallel`)."""
     if starting is None:
         return ((chunk, process_chunk(chunk, k, plan)) for chunk, k in chunks)

@@ -65,13 +65,7 @@ def _token_before(text: str, end: int) -> str | None:
             stop = end - 1
         else:
             return None
-    # the last white-space separated piece of a short window (str.split uses str.isspace)
-    lo = stop - 48 if stop > 48 else 0
-    window = text[lo:stop]
-    token = window.rsplit(None, 1)[-1]
-    if len(token) < len(window) or lo == 0:
-        return token
-    i = lo  # a token longer than the window: walk back to its start
+    i = stop
     while i > 0 and not text[i - 1].isspace():
         i -= 1
     return text[i:stop]

@@ -69,8 +69,10 @@ import types
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["VERSION", "ENV", "Uncacheable", "cache_dir", "figure_state", "figure_key", "state_digest", "digest",
-           "text_digest", "rc_digest", "Entry", "load", "store", "clear", "size"]
+from ..cache import _blake2b, cache_root  # standard library only
+
+__all__ = ["VERSION", "ENV", "Uncacheable", "cache_dir", "figure_state", "figure_key", "rc_digest", "Entry", "load",
+           "store", "clear", "size"]
 
 #: Bumped whenever save_figure writes its files differently; part of every key.
 VERSION = "1"
@@ -84,11 +86,6 @@ _OFF = {"off", "0", "no", "false", ""}
 # Pillow, Python); other packages are fingerprinted by version or source.
 _PINNED = {"matplotlib", "mpl_toolkits", "numpy", "PIL", "builtins", "__builtin__"}
 
-try:  # the built-in BLAKE2 module loads faster than hashlib (which loads OpenSSL)
-    from _blake2 import blake2b as _blake2b
-except ImportError:  # pragma: no cover - other Python builds
-    from hashlib import blake2b as _blake2b
-
 
 class Uncacheable(Exception):
     """The figure holds something the key cannot describe safely; render it instead."""
@@ -99,8 +96,6 @@ def cache_dir() -> Path | None:
     env = os.environ.get(ENV)
     if env is not None:
         return None if env.strip().lower() in _OFF else Path(env).expanduser().resolve()
-    from ..cache import cache_root
-
     return cache_root() / "figures"
 
 
@@ -316,25 +311,6 @@ def figure_state(fig) -> tuple[bytes, set[str]]:
     except Exception as error:  # anything unpicklable: render as without the cache
         raise Uncacheable(f"cannot serialise the figure: {type(error).__name__}: {error}") from None
     return buffer.getvalue(), pickler.packages
-
-
-def digest(data: bytes) -> str:
-    """A short hex digest of bytes."""
-    return _blake2b(data, digest_size=16).hexdigest()
-
-
-def text_digest(text: str) -> str:
-    """A short hex digest of a text."""
-    return digest(text.encode("utf-8", "surrogatepass"))
-
-
-def state_digest(fig) -> str | None:
-    """A digest of the figure's current state and the rcParams (``None`` if uncacheable)."""
-    try:
-        data, _ = figure_state(fig)
-    except Uncacheable:
-        return None
-    return digest(data) + rc_digest()
 
 
 def figure_key(fig, *, request: Mapping | None = None, state: bytes | None = None,

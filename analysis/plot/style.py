@@ -37,6 +37,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 
 from .. import paths
+from ..cache import text_digest
 
 #: Okabe & Ito (2008) colour-blind-safe palette, without black. The yellow is
 #: last but one: it is the hardest to see on white.
@@ -669,15 +670,13 @@ class _ShownFromCache:
 
         import IPython
 
-        from . import figure_cache
-
         self.original, self.mime = original, mime
         func, args, keywords = original, (), {}
         if isinstance(original, functools.partial):
             func, args, keywords = original.func, original.args, original.keywords
         described = (mime, getattr(func, "__module__", "?"), getattr(func, "__qualname__", repr(type(func))),
                      repr(args), repr(sorted(keywords.items())), IPython.__version__)
-        self.part = "shown." + mime.replace("/", "-") + "." + figure_cache.text_digest(repr(described))
+        self.part = "shown." + mime.replace("/", "-") + "." + text_digest(repr(described))
 
     def __call__(self, fig):
         from . import figure_cache

@@ -84,13 +84,6 @@ def _stemmer():
 _STEMS: dict[str, str] = {}
 
 
-def _stem_all(lowers: np.ndarray) -> np.ndarray:
-    codes, uniq = pd.factorize(np.asarray(lowers, dtype=object))
-    if not len(codes):
-        return np.zeros(0, dtype=object)
-    return _stems_of(uniq)[codes]
-
-
 def _stems_of(forms) -> np.ndarray:
     """The Snowball stem of each (distinct, lower-case) form, remembered across calls."""
     new = [w for w in forms if w not in _STEMS]
