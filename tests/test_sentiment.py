@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -273,6 +276,46 @@ def test_fast_path_equals_textblob_on_thousands_of_real_sentences():
     assert mismatches == []
 
 
+@pytest.mark.skipif(not GERNTSA.exists(), reason=f"GerNTSA not found at {GERNTSA} (shared data missing)")
+def test_fast_tokenizer_equals_textblob_de_pattern_tokenizer_on_real_sentences():
+    from textblob_de.tokenizers import PatternTokenizer
+
+    texts = _real_sentences() + HARD + ["-.", "./", "Ende .", "a.b. c.", "\n\nÜberschrift\n\nText."]
+    texts += [t.replace("/", " FORWARDSLASH ") for t in texts if "/" in t]  # as the fast path tokenizes
+    assert len(texts) >= 1800
+    reference = PatternTokenizer()
+    mismatches = [t for t in texts if textblob.pattern_tokenize(t) != reference.tokenize(t)]
+    assert mismatches == []
+    # the data really exercise the tokenizer: abbreviations kept, sentence-final periods split off
+    tokens = [tok for t in texts for tok in textblob.pattern_tokenize(t)]
+    assert tokens.count(".") > 1500 and any(tok.endswith(".") and len(tok) > 1 for tok in tokens)
+
+
+def test_fast_path_imports_neither_textblob_nor_nltk_nor_scipy_stats():
+    code = (
+        "import sys\n"
+        "from analysis.sentiment import textblob\n"
+        "assert textblob.fast().assess('Das ist nicht gut.')[0] == -0.5\n"
+        "assert textblob.pattern_tokenize('Dr. Müller kam.') == ['Dr.', 'Müller', 'kam', '.']\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('nltk', 'textblob', 'textblob_de')\n"
+        "               or m == 'scipy.stats' or m.startswith('scipy.stats.'))\n"
+        "print(repr(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_fast_path_shares_the_pattern_modules_with_textblob_de():
+    # imported under textblob-de's own module names: textblob-de finds the same objects, nothing twice
+    from textblob_de import packages
+
+    assert packages.pattern_de is textblob.pattern_de and packages.pattern_text is textblob.pattern_text
+    assert not [m for m in sys.modules if m.startswith("textblob_de.ext._pattern")]
+    assert textblob.pattern_sentiment("Das ist nicht gut.") == (-0.5, 0.0)
+
+
 # --- levels, actors, agreement ----------------------------------------------------------------------
 
 def test_aggregate_weighted_and_unweighted_by_hand():
@@ -389,3 +432,31 @@ def test_form_table_numbers_each_form_once_and_extends_its_lookups():
     assert len(entry) == 4 and entry[3] == lexicon.lookup_key("Problem", lex) and prior[3] < 0
     with pytest.raises(ValueError, match="unknown lexicon"):
         lexicon.word_types(lexicon.token_table(["gut"])).entries("sentiws")
+
+
+def test_cohen_kappa_equals_scikit_learn_exactly():
+    import warnings
+
+    from sklearn.metrics import cohen_kappa_score
+
+    rng = np.random.default_rng(7)
+    labels = list(sentiment.LABELS)
+    cases = [(["negative", "positive", "negative", "neutral", "positive"],
+              ["negative", "positive", "negative", "neutral", "negative"])]
+    for n in (2, 3, 10, 57, 500):
+        for p in ([1 / 3] * 3, [0.8, 0.1, 0.1], [0.5, 0.5, 0.0]):
+            a = list(rng.choice(labels, size=n, p=p))
+            b = [x if rng.random() < 0.6 else rng.choice(labels) for x in a]
+            cases.append((a, b))
+    cases.append((["positive", "oops", "negative", "neutral"], ["positive", "negative", "n/a", "neutral"]))
+    assert sentiment.cohen_kappa(*cases[0], labels=labels) == 0.6875  # scikit-learn's documented example
+    for a, b in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = cohen_kappa_score(a, b, labels=labels)
+        got = sentiment.cohen_kappa(a, b, labels=labels)
+        assert (got == expected) or (np.isnan(got) and np.isnan(expected)), (a, b, got, expected)
+    # one category in both codings: undefined, as in scikit-learn
+    assert np.isnan(sentiment.cohen_kappa(["neutral"] * 4, ["neutral"] * 4, labels=labels))
+    with pytest.raises(ValueError, match="same items"):
+        sentiment.cohen_kappa(["neutral"], ["neutral", "positive"], labels=labels)

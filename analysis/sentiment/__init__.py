@@ -75,7 +75,7 @@ def _sign_labels(pol: np.ndarray) -> np.ndarray:
 
 
 def _textblob(values: list[str], words=None) -> pd.DataFrame:
-    from . import textblob  # noqa: PLC0415 - imports textblob-de, NLTK and SciPy: seconds, only when asked for
+    from . import textblob  # noqa: PLC0415 - loads pattern's German tagger and lexicon (a fraction of a second): only when asked for
 
     fast = textblob.fast()
     pols, evs = [], []
@@ -374,6 +374,46 @@ def agreement(data: pd.DataFrame, *, text: str = "text", methods: Iterable[str] 
     return out
 
 
+def cohen_kappa(a: Iterable, b: Iterable, *, labels: Iterable) -> float:
+    """Cohen's kappa of two codings of the same items, over the categories ``labels``.
+
+    The same computation, step by step, as scikit-learn's ``cohen_kappa_score(a, b,
+    labels=labels)`` (unweighted), so the values are identical (a test checks
+    this); written out here because importing ``sklearn.metrics`` costs more than a
+    second. Items whose label in either coding is not in ``labels`` are left out, as
+    there; ``nan`` when kappa is undefined (no item left, or both codings use a
+    single category).
+
+    References
+    ----------
+    Cohen, J. (1960). A coefficient of agreement for nominal scales.
+    *Educational and Psychological Measurement*, 20(1), 37–46.
+    """
+    labels = list(labels)
+    index = {label: i for i, label in enumerate(labels)}
+    ia = np.array([index.get(x, -1) for x in a], dtype=np.int64)
+    ib = np.array([index.get(x, -1) for x in b], dtype=np.int64)
+    if len(ia) != len(ib):
+        raise ValueError(f"cohen_kappa(): the codings have {len(ia)} and {len(ib)} items; they must code the same items")
+    keep = (ia >= 0) & (ib >= 0)
+    n = len(labels)
+    confusion = np.zeros((n, n), dtype=np.int64)
+    np.add.at(confusion, (ia[keep], ib[keep]), 1)
+    confusion = confusion.astype(np.float64)
+    sum0 = np.sum(confusion, axis=0)
+    sum1 = np.sum(confusion, axis=1)
+    total = np.sum(sum0)
+    if total == 0:
+        return float("nan")
+    expected = np.outer(sum0, sum1) / total
+    weights = np.ones((n, n), dtype=np.float64)
+    np.fill_diagonal(weights, 0)
+    denominator = np.sum(weights * expected)
+    if denominator == 0:
+        return float("nan")
+    return float(1 - np.sum(weights * confusion) / denominator)
+
+
 def agreement_summary(table: pd.DataFrame, *, methods: Iterable[str] = METHODS) -> pd.DataFrame:
     """Pairwise agreement of methods: share of equal labels, Cohen's kappa and the polarity correlation.
 
@@ -382,20 +422,18 @@ def agreement_summary(table: pd.DataFrame, *, methods: Iterable[str] = METHODS) 
     Cohen, J. (1960). A coefficient of agreement for nominal scales.
     *Educational and Psychological Measurement*, 20(1), 37–46.
     """
-    from sklearn.metrics import cohen_kappa_score  # noqa: PLC0415
-
     methods = [_resolve(m) for m in methods]
     rows = []
     for i, a in enumerate(methods):
         for b in methods[i + 1:]:
             la, lb = table[f"label_{a}"], table[f"label_{b}"]
             pa, pb = table[f"polarity_{a}"], table[f"polarity_{b}"]
-            kappa = cohen_kappa_score(la, lb, labels=list(LABELS)) if len(table) > 1 else float("nan")
+            kappa = cohen_kappa(la, lb, labels=LABELS) if len(table) > 1 else float("nan")
             corr = float(np.corrcoef(pa, pb)[0, 1]) if len(table) > 2 and pa.std() > 0 and pb.std() > 0 else float("nan")
             rows.append({"method_a": a, "method_b": b, "n": len(table), "share_equal": float((la == lb).mean()),
                          "kappa": float(kappa), "polarity_r": corr})
     return pd.DataFrame(rows)
 
 
-__all__ = ["score", "aggregate", "towards", "tone_towards", "clauses", "agreement", "agreement_summary",
+__all__ = ["score", "aggregate", "towards", "tone_towards", "clauses", "agreement", "agreement_summary", "cohen_kappa",
            "METHODS", "DEFAULT_METHOD", "LABELS", "SCORE_COLUMNS", "lexicon", "classifier", "textblob"]

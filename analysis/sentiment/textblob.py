@@ -27,6 +27,13 @@ and no chunking is done. Texts that hit a corner the fast path does not model
 analyser, so the fast path never changes a score; ``tests/test_sentiment.py``
 checks equality on the GerNTSA sentences.
 
+The fast path does not import ``textblob_de``: its ``__init__`` imports
+TextBlob, NLTK and ``scipy.stats`` (1.6-3.5 s per process). It imports only the
+pattern library vendored in textblob-de (``_pattern``, under the module names
+textblob-de itself uses) and re-creates textblob-de's sentiment lexicon object
+and ``PatternTokenizer`` (:func:`pattern_tokenize`). The reference analyser
+imports textblob-de on first use.
+
 The lexicon lookup lower-cases every lemma, while the lexicon stores nouns
 capitalised ("Augenwischerei", "Erfolg"): these never match. This is the
 shipped behaviour and is kept here on purpose; see
@@ -48,19 +55,135 @@ language processing. *Computational Linguistics*, 21(4), 543–565.
 """
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 import string
+import sys
 import warnings
 from functools import lru_cache
+from itertools import chain
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from textblob_de.packages import pattern_de
-    from textblob_de.sentiments import PatternAnalyzer, pattern_sentiment
-    from textblob_de.sentiments import sentiment as _SENTIMENT
-    from textblob_de.tokenizers import PatternTokenizer
+if TYPE_CHECKING:
+    from textblob_de.sentiments import PatternAnalyzer
 
 _PUNCT = string.punctuation
+
+
+def _textblob_de_folder() -> str:
+    """The installed ``textblob_de`` package folder, found without importing it (NLTK, SciPy: seconds)."""
+    spec = importlib.util.find_spec("textblob_de")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("textblob-de is not installed; the textblob-de method needs it "
+                                  "(pip install 'textblob-de==0.4.3' 'textblob<0.18')")
+    return list(spec.submodule_search_locations)[0]
+
+
+def _import_vendored_pattern(folder: str) -> tuple[ModuleType, ModuleType]:
+    """``(_pattern.text, _pattern.text.de)``: the pattern library vendored in textblob-de.
+
+    Imported under the module names textblob-de uses (``textblob_de/packages.py`` puts
+    ``textblob_de/ext`` on ``sys.path`` and imports ``_pattern``), so a later import of
+    textblob-de (the reference analyser) finds these very module objects in ``sys.modules``.
+    ``sys.path`` is restored afterwards. ``_pattern`` imports neither NLTK nor SciPy.
+    """
+    ext = os.path.join(folder, "ext")
+    added = "_pattern" not in sys.modules
+    if added:
+        sys.path.append(ext)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            importlib.import_module("_pattern")
+            text = importlib.import_module("_pattern.text")
+            de = importlib.import_module("_pattern.text.de")
+    finally:
+        if added and ext in sys.path:
+            del sys.path[len(sys.path) - 1 - sys.path[::-1].index(ext)]
+    return text, de
+
+
+_TEXTBLOB_DE = _textblob_de_folder()
+pattern_text, pattern_de = _import_vendored_pattern(_TEXTBLOB_DE)
+
+
+# --- re-created from textblob-de 0.4.3 ------------------------------------------------------------
+# The sentiment lexicon object (textblob_de/sentiments.py) and the tokenizer (PatternTokenizer in
+# textblob_de/tokenizers.py) of textblob-de, copied here so that the fast path need not import
+# textblob_de, whose __init__ imports textblob -> nltk -> scipy.stats (1.6-3.5 s per process).
+# textblob-de: Copyright 2014-2019 Markus Killer, MIT licence,
+# https://github.com/markuskiller/textblob-de (itself adapted from TextBlob, (c) Steven Loria, MIT,
+# and textblob-fr). The data (de-sentiment.xml) is read from the installed textblob_de folder.
+# tests/test_sentiment.py checks that scores and tokens equal textblob-de's own.
+
+class _Sentiment(pattern_text.Sentiment):
+    """textblob-de's ``Sentiment``: pattern's, with diacritics mapped when the lexicon is loaded."""
+
+    def load(self, path: str | None = None) -> None:
+        """Load the XML lexicon, then also annotate each form with à/é/è/ê/ï replaced (as textblob-de)."""
+        pattern_text.Sentiment.load(self, path)
+        # Map "précaire" to "precaire" (without diacritics, +1% accuracy).
+        if not path:
+            for w, pos in list(self.items()):
+                w0 = w
+                if not w.endswith(("à", "è", "é", "ê", "ï")):
+                    w = w.replace("à", "a")
+                    w = w.replace("é", "e")
+                    w = w.replace("è", "e")
+                    w = w.replace("ê", "e")
+                    w = w.replace("ï", "i")
+                if w != w0:
+                    for pos, (p, s, i) in pos.items():
+                        self.annotate(w, pos, p, s, i)
+
+
+_SENTIMENT_XML = os.path.join(_TEXTBLOB_DE, "data", "de-sentiment.xml")
+_SENTIMENT = _Sentiment(
+    path=_SENTIMENT_XML,
+    synset=None,
+    negations=("nicht", "ohne", "nie", "nein", "kein", "keiner", "keine", "nichts"),
+    modifiers=("RB", "JJ"),
+    modifier=lambda w: w.endswith("lich"),
+    language="de",
+)
+
+
+def pattern_sentiment(text: str) -> tuple:
+    """``(polarity, subjectivity)`` of ``text`` with textblob-de's lexicon (its ``pattern_sentiment``).
+
+    The result is pattern's ``Score`` tuple; its ``assessments`` list the words found.
+    """
+    return _SENTIMENT(text)
+
+
+def _pattern_word_tokenize(sentence: str) -> list[str]:
+    """``PatternTokenizer.word_tokenize(sentence, include_punc=True)`` of textblob-de."""
+    if sentence.strip() == "":
+        return []
+    tokens = sentence.split(" ")
+    # a substring test on string.punctuation, as in textblob-de (Issue #4 there)
+    if len(tokens) == 1 and tokens[0] in _PUNCT:
+        return tokens
+    last = tokens[-1]
+    if last.endswith(".") and len(last) > 1:  # do not split "." into ["", "."] (Issue #5 there)
+        tokens = tokens[:-1] + [last[:-1], "."]
+    return tokens
+
+
+def pattern_tokenize(text: str) -> list[str]:
+    """The tokens of ``text`` as textblob-de's ``PatternTokenizer().tokenize(text)`` returns them.
+
+    pattern's ``find_tokens`` with German abbreviations splits the text into
+    sentences (space-separated tokens); each sentence is split on spaces and a
+    final period is split off.
+    """
+    sentences = pattern_text.find_tokens(text, punctuation=_PUNCT, abbreviations=pattern_de.ABBREVIATIONS,
+                                         replace=pattern_text.replacements, linebreak=r"\n{2,}")
+    return list(chain.from_iterable(_pattern_word_tokenize(s) for s in sentences))
+
+
 _OTHER_SPACE = re.compile(r"[^\S ]")
 
 # Contextual-rule commands, as small integers.
@@ -75,12 +198,19 @@ _TWO_ARG = {8, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24}
 
 
 def reference_polarity(text: str) -> float:
-    """Polarity of ``text`` from textblob-de's own ``PatternAnalyzer`` (slow; the reference)."""
+    """Polarity of ``text`` from textblob-de's own ``PatternAnalyzer`` (slow; the reference).
+
+    Imports textblob-de (and with it TextBlob, NLTK and SciPy) on first use.
+    """
     return float(_reference_analyzer().analyze(text).polarity)
 
 
 @lru_cache(maxsize=1)
 def _reference_analyzer() -> PatternAnalyzer:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from textblob_de.sentiments import PatternAnalyzer  # noqa: PLC0415 - seconds: only when asked for
+
     return PatternAnalyzer()
 
 
@@ -101,13 +231,11 @@ class FastTextBlob:
         context = parser.context
         len(context)
         self.default = parser.default
-        from textblob_de.ext._pattern.text import CD  # the same compiled regex
-
-        self._cd_match = CD.match
+        self._cd_match = pattern_text.CD.match
         self._morph_rules = self._compile_morphology(list(morphology))
         self._index_morphology()
         self._ctx_rules = self._compile_context(list(context))
-        self._tokenizer = PatternTokenizer()
+        self._tokenize = pattern_tokenize
         self._sentiment = _SENTIMENT
         self._stts = pattern_de.stts
         self._lemma_cache: dict[tuple[str, str], str] = {}
@@ -341,7 +469,7 @@ class FastTextBlob:
         if text.strip() == "":
             return []
         text = text.replace("/", " FORWARDSLASH ")
-        joined = " ".join(self._tokenizer.tokenize(text))
+        joined = " ".join(self._tokenize(text))
         if _OTHER_SPACE.search(joined):
             return None  # white space other than " " inside a token: the reference splits it differently
         tokens = joined.split(" ")
@@ -383,4 +511,4 @@ def fast() -> FastTextBlob:
     return FastTextBlob()
 
 
-__all__ = ["FastTextBlob", "fast", "reference_polarity", "pattern_sentiment"]
+__all__ = ["FastTextBlob", "fast", "reference_polarity", "pattern_sentiment", "pattern_tokenize"]
