@@ -332,18 +332,25 @@ class Cache:
         except Exception:  # noqa: BLE001 - a damaged cache file is a miss, never an error
             return None
 
-    def write_chunk(self, stage: str, version: str, chunk_key: str, table) -> None:
-        """Store one stage's table for one chunk (a pandas DataFrame)."""
+    def write_chunk(self, stage: str, version: str, chunk_key: str, table):
+        """Store one stage's table for one chunk (a pandas DataFrame).
+
+        Returns the Arrow table written (``pa.Table.from_pandas`` without the index,
+        with pandas metadata), so a caller that needs the table in Arrow form does not
+        convert it again; ``None`` when the cache is off.
+        """
         if not self.enabled:
-            return
+            return None
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         path = self.chunk_path(stage, version, chunk_key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), tmp, compression="zstd")
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        pq.write_table(arrow, tmp, compression="zstd")
         os.replace(tmp, path)
+        return arrow
 
     def size(self) -> int:
         """Bytes used by the cache folder."""

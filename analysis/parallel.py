@@ -46,6 +46,9 @@ __all__ = ["client", "Starting", "partitions", "process_chunks", "map_stage"]
 #: imports them when the client connects, before the first chunk arrives.
 WORKER_MODULES = (
     "numpy", "pandas", "pyarrow", "pyarrow.parquet",
+    # the partitions' tasks are dask.dataframe functions: unpickling the first one imports it
+    # (about a second of CPU per worker when not preloaded)
+    "dask.dataframe",
     "analysis.corpus", "analysis.tokens", "analysis.framing", "analysis.pipeline", "analysis.sentiment",
 )
 
@@ -211,6 +214,14 @@ def _stop_forkserver() -> None:
         forkserver._forkserver._stop()  # noqa: SLF001 - the only way to stop it before exit
 
 
+def _import_quietly(name: str) -> None:
+    """Import ``name`` if it can be (a later import raises the error where it matters)."""
+    import importlib
+
+    with contextlib.suppress(Exception):
+        importlib.import_module(name)
+
+
 class Starting:
     """A :func:`client` started in a background thread, so the cluster comes up while the
     client process does other work (loading the corpus); :meth:`get` waits for it."""
@@ -223,6 +234,10 @@ class Starting:
         self._thread = threading.Thread(target=self._start, args=(workers, scheduler),
                                         name="analysis-cluster-start", daemon=True)
         self._thread.start()
+        # process_chunks needs dask.dataframe (a second of imports): import it while the cluster
+        # starts, when this process mostly waits for the new processes, not when the workers wait
+        threading.Thread(target=_import_quietly, args=("dask.dataframe",), name="analysis-import",
+                         daemon=True).start()
 
     def _start(self, workers, scheduler) -> None:
         try:
@@ -265,11 +280,7 @@ def _process_partition(articles: pd.DataFrame, chunk_key: str, plan: "pipeline.P
     parallel; Arrow tables travel to the client as flat buffers, and the client only
     appends them to the output files.
     """
-    result = pipeline.process_chunk(articles, chunk_key, plan)
-    for name in pipeline.OUTPUT_TABLES:
-        if result.get(name) is not None:
-            result[name] = pipeline.to_arrow(result[name])
-    return result
+    return pipeline.process_chunk(articles, chunk_key, plan, arrow=True)
 
 
 def process_chunks(

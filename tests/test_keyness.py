@@ -185,6 +185,59 @@ def test_against_general_german(toks):
     assert r.stat > 0
 
 
+@pytest.fixture
+def fresh_wordfreq_cache(tmp_path, monkeypatch):
+    """An empty disk cache for wordfreq answers, and no answers kept in this process."""
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", str(tmp_path))
+    monkeypatch.setattr(keyness, "_WORDFREQ", {})
+    monkeypatch.setattr(keyness, "_WORDFREQ_STATE", {"loaded": False, "floor": None})
+    return tmp_path
+
+
+def test_general_german_is_wordfreq_and_is_cached_on_disk(fresh_wordfreq_cache, monkeypatch):
+    import wordfreq
+
+    words = ["Kamera", "kamera", "Xiaomi-Leica", "Leica-Kamera", "gibtsnichtxyz", "und"]
+    first = keyness.general_german(words)
+    table = wordfreq.get_frequency_dict("de", wordlist="best")
+    assert first["Kamera"] == first["kamera"] == table["kamera"]
+    assert first["Leica-Kamera"] == wordfreq.word_frequency("leica-kamera", "de") > 0
+    assert first["gibtsnichtxyz"] == 0.0
+    floor = keyness._general_floor()
+    assert floor == min(table.values())
+    assert list(fresh_wordfreq_cache.glob("keyness-general-*.parquet"))
+    # a new process (no answers in memory) takes every answer from the disk cache, without wordfreq
+    monkeypatch.setattr(keyness, "_WORDFREQ", {})
+    monkeypatch.setattr(keyness, "_WORDFREQ_STATE", {"loaded": False, "floor": None})
+
+    def no_wordfreq(*args, **kwargs):
+        raise AssertionError("wordfreq was asked although its answer is cached")
+
+    monkeypatch.setattr(wordfreq, "get_frequency_dict", no_wordfreq)
+    monkeypatch.setattr(wordfreq, "word_frequency", no_wordfreq)
+    again = keyness.general_german(words)
+    pd.testing.assert_series_equal(again, first)
+    assert keyness._general_floor() == floor
+
+
+def test_general_german_ignores_a_damaged_cache(fresh_wordfreq_cache):
+    import wordfreq
+
+    path = keyness._general_cache_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a parquet file")
+    out = keyness.general_german(["kamera"])
+    assert out["kamera"] == wordfreq.get_frequency_dict("de", wordlist="best")["kamera"]
+
+
+def test_general_german_without_disk_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", "off")
+    monkeypatch.setattr(keyness, "_WORDFREQ", {})
+    monkeypatch.setattr(keyness, "_WORDFREQ_STATE", {"loaded": False, "floor": None})
+    assert keyness._general_cache_file() is None
+    assert keyness.general_german(["kamera"])["kamera"] > 0
+
+
 def test_errors_name_what_is_known(toks):
     with pytest.raises(ValueError, match="log_ratio"):
         keyness.compare(toks, measure="tf-idf")
@@ -283,5 +336,12 @@ def test_p_values_equal_scipy_stats():
     x = np.array([0.0, 1e-12, 0.5, 3.84, 10.83, 250.0, 1e4, np.nan, np.inf])
     assert np.array_equal(keyness._chi2_sf(x), stats.chi2.sf(x, df=1), equal_nan=True)
     assert keyness._chi2_sf(np.array([-1e-15]))[0] == stats.chi2.sf(-1e-15, df=1) == 1.0
+    # long inputs are evaluated once per distinct value: still the same values, in place
+    rng = np.random.default_rng(3)
+    long = np.concatenate([rng.choice(x, size=2998), rng.gamma(1.0, 4.0, size=2000), [-0.0, -3.0]])
+    rng.shuffle(long)
+    got = keyness._chi2_sf(long.reshape(50, -1))
+    assert got.shape == (50, len(long) // 50)
+    assert np.array_equal(got.ravel(), stats.chi2.sf(np.maximum(long, 0.0), df=1), equal_nan=True)
     z = np.array([0.0, 1.96, 5.0, 40.0, np.nan, np.inf])
     assert np.array_equal(keyness._norm_sf(z), stats.norm.sf(z), equal_nan=True)

@@ -98,6 +98,20 @@ def test_sum_counts_equal_a_groupby(gnad_sample):
     pd.testing.assert_frame_equal(pipeline.sum_counts([got]), got)
 
 
+def test_sum_counts_by_hand():
+    cols = ["outlet", "kind", "token", "lower", "first", "n"]
+    a = pd.DataFrame([["x", "word", "Kamera", "kamera", False, 2], ["x", "word", "Die", "die", True, 1],
+                      ["y", "word", "Kamera", "kamera", False, 1]], columns=cols)
+    b = pd.DataFrame([["y", "word", "Kamera", "kamera", False, 4], ["x", "word", "Die", "die", False, 3],
+                      ["x", "number", "2022", "2022", False, 1], ["x", "word", "Kamera", "kamera", False, 5]],
+                     columns=cols)
+    got = pipeline.sum_counts([a, None, b])
+    expected = pd.DataFrame([["x", "word", "Kamera", "kamera", False, 7], ["x", "word", "Die", "die", True, 1],
+                             ["y", "word", "Kamera", "kamera", False, 5], ["x", "word", "Die", "die", False, 3],
+                             ["x", "number", "2022", "2022", False, 1]], columns=cols)
+    pd.testing.assert_frame_equal(got, expected)
+
+
 def test_chunk_bounds_cover_everything_and_are_local():
     keys = [cache.text_digest(str(i)) for i in range(2000)]
     bounds = pipeline.chunk_bounds(keys, size=100)
@@ -257,6 +271,22 @@ def test_table_writer_gives_the_same_file_from_pandas_or_arrow_chunks(tmp_path):
     pd.testing.assert_frame_equal(frames["pandas"], frames["arrow"])
     expected = pd.concat(chunks[:2], ignore_index=True)
     pd.testing.assert_frame_equal(frames["pandas"], expected)  # all-missing first chunk stored as text
+
+
+def test_process_chunk_in_arrow_form_equals_the_pandas_tables_converted(tmp_path, seeds):
+    versions = cache.stage_versions()
+    pandas_plan = pipeline.Plan(versions=versions)
+    expected = pipeline.process_chunk(seeds, "k", pandas_plan)
+    for enabled in (False, True):  # converted once for the cache and the output, or only for the output
+        plan = pipeline.Plan(versions=versions, cache_root=str(tmp_path / "c"), cache_enabled=enabled)
+        for attempt in ("computed", "from the cache"):
+            got = pipeline.process_chunk(seeds, "k", plan, arrow=True)
+            assert got["hits"] == ([] if not enabled or attempt == "computed" else
+                                   ["sentences", "sentiment", "frames", "counts"])
+            for name in pipeline.OUTPUT_TABLES:
+                assert got[name].schema.metadata is None
+                assert got[name].equals(pipeline.to_arrow(expected[name])), (name, enabled, attempt)
+            pd.testing.assert_frame_equal(got["counts"], expected["counts"])
 
 
 def test_cluster_is_started_early_only_when_the_run_will_use_it(tmp_path, monkeypatch):
