@@ -234,16 +234,18 @@ class Starting:
         self._thread = threading.Thread(target=self._start, args=(workers, scheduler),
                                         name="analysis-cluster-start", daemon=True)
         self._thread.start()
-        # process_chunks needs dask.dataframe (a second of imports): import it while the cluster
-        # starts, when this process mostly waits for the new processes, not when the workers wait
-        threading.Thread(target=_import_quietly, args=("dask.dataframe",), name="analysis-import",
-                         daemon=True).start()
 
     def _start(self, workers, scheduler) -> None:
         try:
             self._opened = _open(workers, scheduler)
         except BaseException as exc:  # noqa: BLE001 - re-raised in get()
             self._error = exc
+            return
+        # process_chunks needs dask.dataframe (about a second of imports): import it here, while
+        # the main thread is still cleaning the first chunks, rather than on the main thread once
+        # the workers wait for them (in this thread, after the cluster's own imports, so no two
+        # threads import dask's modules at the same time)
+        _import_quietly("dask.dataframe")
 
     def ready(self) -> bool:
         """Whether the start-up has finished (successfully or not): :meth:`get` would not wait."""
