@@ -10,7 +10,9 @@ What it does, in one run, printing every figure:
 2. times ``python -m analysis --help`` (median of several runs);
 3. times the naive loop ``TextBlobDE(text).sentiment.polarity`` per article on
    a sample of the same texts, as written and with one shared Punkt tokenizer
-   (the faster of the two is the baseline; warm-up not counted);
+   (the faster of the two is the baseline; warm-up not counted), and the
+   baseline again after the pipeline runs (the summary gives the ratios against
+   both and their mean: the machine's speed drifts);
 4. runs the full pipeline cold (empty cache folder, empty lemma cache) through
    the command line with 1 and 2 Dask workers on 10,000 articles and with 2 on
    100,000: wall and CPU time, peak memory of the whole process tree (PSS, so
@@ -333,9 +335,19 @@ def main(argv: list[str] | None = None) -> int:
               f"into a new folder (copies the files): {warm_new['wall'] * 1000:.0f} ms")
         results[tag] = {"cold": cold, "summary": summary, "warm": warm_same, "warm_new": warm_new["wall"], "help": help_now}
 
+    # The machine's speed drifts (a shared virtual machine: the naive loop took 55-73 ms per
+    # article in four runs within 25 minutes), so the baseline is measured again after the
+    # pipeline runs and the ratios are also given against the mean of the two.
+    after = naive_textblob(corpora[min(corpora)], args.naive_sample)["shared"]
+    mean_wall = (naive["wall"] + after["wall"]) / 2
     print("\n== summary")
     print(f"   --help {help_s * 1000:.0f} ms at the start; naive TextBlobDE (shared tokenizer) "
-          f"{naive['wall'] * 1000:.1f} ms/article wall, {naive['cpu'] * 1000:.1f} ms CPU")
+          f"{naive['wall'] * 1000:.1f} ms/article wall, {naive['cpu'] * 1000:.1f} ms CPU before the pipeline runs, "
+          f"{after['wall'] * 1000:.1f} ms wall, {after['cpu'] * 1000:.1f} ms CPU after them")
+    for tag, r in results.items():
+        per_article = r["cold"]["wall"] / r["summary"]["articles"]
+        print(f"   {tag}: {naive['wall'] / per_article:.1f}x the naive loop measured before, "
+              f"{after['wall'] / per_article:.1f}x after, {mean_wall / per_article:.1f}x their mean (wall)")
     w1 = results.get(f"{args.scaling_size}-w1")
     w2 = results.get(f"{args.scaling_size}-w2")
     if w1 and w2:
