@@ -31,6 +31,7 @@ the files (or finds them still in place).
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import os
@@ -599,6 +600,29 @@ def _progress(total: int, desc: str, enabled: bool | None):
     return tqdm(total=total, desc=desc, unit="art", disable=disable or quiet, leave=False, dynamic_ncols=True)
 
 
+def _short_thread_switches(func):
+    """Run ``func`` with a thread switch interval of :data:`SWITCH_INTERVAL` (restored afterwards).
+
+    With a Dask cluster this process runs threads (the cluster's event loop, the client's
+    connection) beside the main thread, which cleans articles and writes tables. With the
+    default 5 ms switch interval every small step of theirs waits for the main thread's time
+    slice: the local cluster took 7.6-8.2 s to start instead of 5.5-6.2 s (10,000 10kGNAD
+    articles, 2 workers). A short interval only costs more thread switches.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(min(previous, SWITCH_INTERVAL))
+        try:
+            return func(*args, **kwargs)
+        finally:
+            sys.setswitchinterval(previous)
+
+    return wrapper
+
+
+@_short_thread_switches
 def run(
     source: str | os.PathLike | pd.DataFrame,
     *,
@@ -649,37 +673,6 @@ def run(
     dict
         The summary also written to ``summary.json``.
     """
-    previous = sys.getswitchinterval()
-    # With a Dask cluster this process runs threads (the cluster's event loop, the client's
-    # connection) beside the main thread, which cleans articles and writes tables. With the
-    # default 5 ms switch interval every small step of theirs waits for the main thread's
-    # time slice: the local cluster took 7.6-8.2 s to start instead of 5.5-6.2 s (10,000
-    # 10kGNAD articles, 2 workers). A short interval only costs more thread switches.
-    sys.setswitchinterval(min(previous, SWITCH_INTERVAL))
-    try:
-        return _run(source, out=out, column_mapping=column_mapping, codebook=codebook,
-                    sentiment_method=sentiment_method, measure=measure, cache_dir=cache_dir, use_cache=use_cache,
-                    workers=workers, scheduler=scheduler, chunk_size=chunk_size, progress=progress, run_key=run_key)
-    finally:
-        sys.setswitchinterval(previous)
-
-
-def _run(
-    source: str | os.PathLike | pd.DataFrame,
-    *,
-    out: str | os.PathLike,
-    column_mapping: Mapping[str, str] | None = None,
-    codebook: str | os.PathLike = DEFAULT_CODEBOOK,
-    sentiment_method: str | None = None,
-    measure: str = "g2",
-    cache_dir: str | os.PathLike | None = None,
-    use_cache: bool = True,
-    workers: int | str = 1,
-    scheduler: str | None = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    progress: bool | None = None,
-    run_key: str | None = None,
-) -> dict:
     t_start = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
