@@ -214,14 +214,6 @@ def _stop_forkserver() -> None:
         forkserver._forkserver._stop()  # noqa: SLF001 - the only way to stop it before exit
 
 
-def _import_quietly(name: str) -> None:
-    """Import ``name`` if it can be (a later import raises the error where it matters)."""
-    import importlib
-
-    with contextlib.suppress(Exception):
-        importlib.import_module(name)
-
-
 class Starting:
     """A :func:`client` started in a background thread, so the cluster comes up while the
     client process does other work (loading the corpus); :meth:`get` waits for it."""
@@ -245,7 +237,8 @@ class Starting:
         # the main thread is still cleaning the first chunks, rather than on the main thread once
         # the workers wait for them (in this thread, after the cluster's own imports, so no two
         # threads import dask's modules at the same time)
-        _import_quietly("dask.dataframe")
+        with contextlib.suppress(ImportError):  # process_chunks raises it where it matters
+            import dask.dataframe  # noqa: F401
 
     def ready(self) -> bool:
         """Whether the start-up has finished (successfully or not): :meth:`get` would not wait."""
