@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -305,6 +306,52 @@ def test_fast_path_imports_neither_textblob_nor_nltk_nor_scipy_stats():
                           cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+_SNAPSHOT_PROBE = (
+    "import hashlib, json\n"
+    "from analysis import corpus, paths\n"
+    "from analysis.sentiment import textblob\n"
+    "how = textblob.load_pattern_data()\n"
+    "state = json.dumps(textblob._snapshot_state(), ensure_ascii=False)\n"
+    "texts = corpus.sentences(corpus.load(paths.SEEDS))['text'].tolist()\n"
+    "texts += ['Das ist nicht gut.', 'Eine großartige, schöne Kamera!', 'Er kaufte sie nicht.']\n"
+    "scores = [textblob.fast().assess(t) for t in texts]\n"
+    "print(json.dumps({'how': how, 'state': hashlib.sha256(state.encode()).hexdigest(), 'n': len(texts),\n"
+    "                  'scores': repr(scores), 'lexicon': len(textblob.pattern_de.parser.lexicon)}))\n"
+)
+
+
+def _snapshot_probe(cache: str) -> dict:
+    env = {**os.environ, "MEDIA_ANALYSIS_CACHE": cache}
+    done = subprocess.run([sys.executable, "-c", _SNAPSHOT_PROBE], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[1], env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_pattern_snapshot_restores_exactly_what_pattern_loads(tmp_path):
+    # each run is a new process: pattern's data are loaded once per process
+    plain = _snapshot_probe("off")
+    first = _snapshot_probe(str(tmp_path))
+    again = _snapshot_probe(str(tmp_path))
+    assert (plain["how"], first["how"], again["how"]) == ("pattern", "pattern", "snapshot")
+    files = list(tmp_path.glob("textblob-de-pattern-*.json"))
+    assert len(files) == 1
+    # the restored lexicon and sentiment lexicon (words, order, tags, scores, list vs tuple) and every score
+    assert again["state"] == plain["state"] == first["state"]
+    assert again["scores"] == plain["scores"] and again["n"] > 30 and again["lexicon"] > 30_000
+    # a damaged snapshot is a miss: pattern loads the data and the file is written again
+    files[0].write_text(files[0].read_text(encoding="utf-8")[:1000], encoding="utf-8")
+    damaged = _snapshot_probe(str(tmp_path))
+    assert damaged["how"] == "pattern" and damaged["state"] == plain["state"]
+    assert _snapshot_probe(str(tmp_path))["how"] == "snapshot"
+
+
+def test_pattern_snapshot_is_not_used_once_pattern_has_loaded():
+    # in this process pattern's dictionaries may be loaded already: nothing is restored over them
+    len(textblob.pattern_de.parser.lexicon)
+    assert textblob.load_pattern_data() == "loaded"
 
 
 def test_fast_path_shares_the_pattern_modules_with_textblob_de():

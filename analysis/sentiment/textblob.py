@@ -32,7 +32,10 @@ TextBlob, NLTK and ``scipy.stats`` (1.6-3.5 s per process). It imports only the
 pattern library vendored in textblob-de (``_pattern``, under the module names
 textblob-de itself uses) and re-creates textblob-de's sentiment lexicon object
 and ``PatternTokenizer`` (:func:`pattern_tokenize`). The reference analyser
-imports textblob-de on first use.
+imports textblob-de on first use. pattern's tagger lexicon and the sentiment
+lexicon, which pattern parses from text and XML in every process (~0.25 s), are
+kept after the first load as a JSON snapshot in the cache folder
+(:func:`load_pattern_data`, keyed by the data files' content).
 
 The lexicon lookup lower-cases every lemma, while the lexicon stores nouns
 capitalised ("Augenwischerei", "Erfolg"): these never match. This is the
@@ -55,7 +58,10 @@ language processing. *Computational Linguistics*, 21(4), 543–565.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib.util
+import json
 import os
 import re
 import string
@@ -63,6 +69,7 @@ import sys
 import warnings
 from functools import lru_cache
 from itertools import chain
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -214,6 +221,130 @@ def _reference_analyzer() -> PatternAnalyzer:
     return PatternAnalyzer()
 
 
+# --- a snapshot of pattern's loaded data ---------------------------------------------------------
+# pattern reads its German word lists lazily, line by line: the tagger's lexicon (~0.08 s) and the
+# sentiment XML (~0.2 s) in every process that scores a sentence. Once loaded, both are written to a
+# JSON file in the user cache folder, keyed by the content of the two data files, and later processes
+# fill pattern's lazy dictionaries from it (~0.05 s). No pickle: JSON holds only strings, numbers and
+# lists, so a damaged or foreign file can only be a miss. The rule files and the verb table are small
+# or as quick to read as JSON and are loaded by pattern as before.
+
+#: Part of the snapshot's key: bumped whenever what it holds or how it is restored changes.
+SNAPSHOT_VERSION = "1"
+
+
+def _snapshot_containers() -> dict:
+    """The lazy dictionaries the snapshot fills, by name."""
+    return {"lexicon": pattern_de.parser.lexicon, "sentiment": _SENTIMENT}
+
+
+def _snapshot_file() -> Path | None:
+    """Where the snapshot lives (``None``: the disk cache is off), named by the data files' content."""
+    from .. import terms  # noqa: PLC0415 - the project's cache folder for data derived from installed packages
+
+    folder = terms.cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.blake2b(SNAPSHOT_VERSION.encode(), digest_size=12)
+    for name, container in _snapshot_containers().items():
+        digest.update(f"\0{name}\0".encode())
+        try:
+            digest.update(Path(container._path).read_bytes())
+        except OSError:
+            return None  # a data file missing: nothing to snapshot
+    return folder / f"textblob-de-pattern-{digest.hexdigest()}.json"
+
+
+def _snapshot_state() -> dict:
+    """The loaded lexicon and sentiment lexicon as flat JSON-ready columns, in insertion order.
+
+    A sentiment entry is ``word -> {pos: scores}``; ``pos`` may be ``None`` and
+    ``scores`` a list (averaged by ``load``) or a tuple (added by ``annotate``).
+    """
+    lexicon = dict.items(pattern_de.parser.lexicon)
+    words, n_senses, pos, kind, values = [], [], [], [], []
+    for word, senses in dict.items(_SENTIMENT):
+        words.append(word)
+        n_senses.append(len(senses))
+        for p, v in senses.items():
+            pos.append(p)
+            kind.append("t" if isinstance(v, tuple) else "l")
+            values.append(len(v))
+            values.extend(v)
+    return {
+        "lexicon": {"word": [w for w, _ in lexicon], "tag": [t for _, t in lexicon]},
+        "sentiment": {"word": words, "n_senses": n_senses, "pos": pos, "kind": "".join(kind), "values": values},
+        "labeler": list(_SENTIMENT.labeler.items()),
+        "synsets": list(_SENTIMENT._synsets.items()),
+        "language": _SENTIMENT._language,
+    }
+
+
+def _restore_snapshot(state: dict) -> None:
+    """Fill pattern's empty lexicon and sentiment lexicon from :func:`_snapshot_state` data, as ``load`` would."""
+    lexicon = state["lexicon"]
+    if len(lexicon["word"]) != len(lexicon["tag"]):
+        raise ValueError("lexicon columns of different lengths")
+    sent = state["sentiment"]
+    entries = {}
+    values, kinds, pos = sent["values"], sent["kind"], sent["pos"]
+    k = i = 0
+    for word, n in zip(sent["word"], sent["n_senses"], strict=True):
+        senses = {}
+        for _ in range(n):
+            size = values[i]
+            v = values[i + 1:i + 1 + size]
+            senses[pos[k]] = tuple(v) if kinds[k] == "t" else v
+            i += 1 + size
+            k += 1
+        entries[word] = senses
+    if k != len(pos) or i != len(values):
+        raise ValueError("sentiment columns of different lengths")
+    synsets = {key: v for key, v in state["synsets"]}
+    labeler = dict(state["labeler"])
+    language = state["language"]
+    # everything read and checked: now fill the containers (nothing is filled from a damaged file)
+    dict.update(pattern_de.parser.lexicon, zip(lexicon["word"], lexicon["tag"]))
+    dict.update(_SENTIMENT, entries)
+    dict.update(_SENTIMENT.labeler, labeler)
+    dict.update(_SENTIMENT._synsets, synsets)
+    _SENTIMENT._language = language
+
+
+def load_pattern_data(*, use_snapshot: bool = True) -> str:
+    """Load pattern's German data for the fast path: from the snapshot if there is one, else from pattern.
+
+    Returns how: ``"snapshot"``, ``"pattern"`` (and a snapshot written for the
+    next process, if the cache is on) or ``"loaded"`` (something was loaded
+    before: pattern loads the rest). A snapshot is used only while both
+    dictionaries are still empty, so data is never loaded twice or mixed.
+    """
+    containers = _snapshot_containers()
+    if any(dict.__len__(x) for x in containers.values()):
+        for x in containers.values():
+            len(x)  # a lazy dictionary loads itself on first use
+        return "loaded"
+    path = _snapshot_file() if use_snapshot else None
+    if path is not None:
+        try:
+            _restore_snapshot(json.loads(path.read_text(encoding="utf-8")))
+            return "snapshot"
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            pass  # missing or damaged: load from pattern and write it again
+    for x in containers.values():
+        len(x)
+    if path is not None:
+        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(_snapshot_state(), ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:  # a read-only cache folder: pattern loads the data in every process
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    return "pattern"
+
+
 class FastTextBlob:
     """textblob-de's ``PatternAnalyzer`` polarity with identical results, about 5x faster (see the benchmark).
 
@@ -221,6 +352,7 @@ class FastTextBlob:
     """
 
     def __init__(self) -> None:
+        load_pattern_data()
         parser = pattern_de.parser
         # Force pattern's lazy loading, then keep plain containers.
         lexicon = parser.lexicon
@@ -511,4 +643,4 @@ def fast() -> FastTextBlob:
     return FastTextBlob()
 
 
-__all__ = ["FastTextBlob", "fast", "reference_polarity", "pattern_sentiment", "pattern_tokenize"]
+__all__ = ["FastTextBlob", "fast", "load_pattern_data", "reference_polarity", "pattern_sentiment", "pattern_tokenize"]
