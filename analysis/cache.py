@@ -31,8 +31,9 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "FORMAT",
@@ -41,6 +42,7 @@ __all__ = [
     "input_digest",
     "text_digest",
     "sources_digest",
+    "json_snapshot",
     "Cache",
     "stage_versions",
     "run_key",
@@ -191,6 +193,68 @@ def _write_atomic(target: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def json_snapshot(
+    folder: Path | None,
+    name: str,
+    *,
+    sources: Iterable[str | os.PathLike],
+    version: str,
+    build: Callable[[], Any],
+    encode: Callable[[Any], Any],
+    restore: Callable[[Any], Any],
+) -> tuple[Any, str]:
+    """Data derived from installed data files, kept as JSON so later processes skip deriving it.
+
+    The file is ``folder/<name>-<digest>.json``, the digest taken over ``version``
+    and the bytes of every ``sources`` file, so a changed data file or a new
+    ``version`` (bump it when ``build``/``encode`` change) gives a new file.
+    No pickle: a damaged or foreign file can only fail to decode, which counts
+    as a miss (the data are built and the file written again).
+
+    Parameters
+    ----------
+    folder
+        The cache folder; ``None`` turns the snapshot off (always ``build``).
+    build
+        Derives the data from the sources (the slow way); its result is returned.
+    encode
+        Turns ``build``'s result into JSON-ready data.
+    restore
+        Turns decoded JSON data into the result ``build`` would give; raises
+        ``ValueError``, ``KeyError``, ``TypeError`` or ``IndexError`` for data it
+        cannot use.
+
+    Returns
+    -------
+    tuple
+        The result and how it was obtained: ``"snapshot"`` or ``"built"``.
+    """
+    path = None
+    if folder is not None:
+        h = _blake2b(digest_size=12)
+        h.update(version.encode("utf-8"))
+        try:
+            for source in sources:
+                data = Path(source).read_bytes()
+                h.update(len(data).to_bytes(8, "little"))
+                h.update(data)
+            path = Path(folder) / f"{name}-{h.hexdigest()}.json"
+        except OSError:
+            path = None  # a source file missing: nothing to key a snapshot by
+    if path is not None and path.is_file():
+        try:
+            return restore(json.loads(path.read_text(encoding="utf-8"))), "snapshot"
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            pass  # damaged: built and written again below
+    value = build()
+    if path is not None:
+        try:
+            _write_atomic(path, json.dumps(encode(value), ensure_ascii=False).encode("utf-8"))
+        except OSError:  # a read-only cache folder: built in every process
+            pass
+    return value, "built"
 
 
 def _stamp(path: Path) -> list[int]:

@@ -131,3 +131,35 @@ def test_cache_root_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.cache_root() == (tmp_path / "media-analysis").resolve()
     assert cache.cache_root(tmp_path / "x") == (tmp_path / "x").resolve()
+
+
+# --------------------------------------------------------------------------- JSON snapshots of derived data
+
+
+def test_json_snapshot_builds_once_then_restores_and_rebuilds_a_damaged_file(tmp_path):
+    source = tmp_path / "words.txt"
+    source.write_text("gut 1\nschlecht -1\n", encoding="utf-8")
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {w: float(v) for w, v in (line.split() for line in source.read_text(encoding="utf-8").splitlines())}
+
+    kwargs = dict(sources=[source], version="1", build=build, encode=lambda d: [list(d), list(d.values())],
+                  restore=lambda data: dict(zip(data[0], data[1], strict=True)))
+    first, how1 = cache.json_snapshot(tmp_path / "c", "words", **kwargs)
+    second, how2 = cache.json_snapshot(tmp_path / "c", "words", **kwargs)
+    assert (how1, how2, len(calls)) == ("built", "snapshot", 1)
+    assert second == first == {"gut": 1.0, "schlecht": -1.0} and list(second) == ["gut", "schlecht"]
+    (snap,) = (tmp_path / "c").glob("words-*.json")
+    snap.write_text('[["gut"], [1.0, 2.0]', encoding="utf-8")  # truncated JSON
+    assert cache.json_snapshot(tmp_path / "c", "words", **kwargs) == (first, "built")
+    snap.write_text('[["gut"], [1.0, 2.0]]', encoding="utf-8")  # valid JSON that restore rejects
+    assert cache.json_snapshot(tmp_path / "c", "words", **kwargs) == (first, "built")
+    assert cache.json_snapshot(tmp_path / "c", "words", **kwargs)[1] == "snapshot"
+    # a changed source or version is another file; no folder: always built
+    source.write_text("gut 0.5\n", encoding="utf-8")
+    assert cache.json_snapshot(tmp_path / "c", "words", **kwargs) == ({"gut": 0.5}, "built")
+    assert cache.json_snapshot(tmp_path / "c", "words", **{**kwargs, "version": "2"})[1] == "built"
+    assert len(list((tmp_path / "c").glob("words-*.json"))) == 3
+    assert cache.json_snapshot(None, "words", **kwargs) == ({"gut": 0.5}, "built")

@@ -335,7 +335,7 @@ def test_pattern_snapshot_restores_exactly_what_pattern_loads(tmp_path):
     plain = _snapshot_probe("off")
     first = _snapshot_probe(str(tmp_path))
     again = _snapshot_probe(str(tmp_path))
-    assert (plain["how"], first["how"], again["how"]) == ("pattern", "pattern", "snapshot")
+    assert (plain["how"], first["how"], again["how"]) == ("built", "built", "snapshot")
     files = list(tmp_path.glob("textblob-de-pattern-*.json"))
     assert len(files) == 1
     # the restored lexicon and sentiment lexicon (words, order, tags, scores, list vs tuple) and every score
@@ -344,8 +344,24 @@ def test_pattern_snapshot_restores_exactly_what_pattern_loads(tmp_path):
     # a damaged snapshot is a miss: pattern loads the data and the file is written again
     files[0].write_text(files[0].read_text(encoding="utf-8")[:1000], encoding="utf-8")
     damaged = _snapshot_probe(str(tmp_path))
-    assert damaged["how"] == "pattern" and damaged["state"] == plain["state"]
+    assert damaged["how"] == "built" and damaged["state"] == plain["state"]
     assert _snapshot_probe(str(tmp_path))["how"] == "snapshot"
+
+
+def test_polarity_lexicon_snapshot_equals_the_parsed_xml(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", str(tmp_path))
+    parsed = lexicon._parse_polarity_lexicon(lexicon._textblob_lexicon_path())
+    for how in ("built", "snapshot"):
+        if how == "snapshot":  # the second time the XML is not parsed at all
+            monkeypatch.setattr(lexicon, "_parse_polarity_lexicon", lambda path: pytest.fail("parsed again"))
+        lexicon.polarity_lexicon.cache_clear()
+        try:
+            got = lexicon.polarity_lexicon()
+        finally:
+            lexicon.polarity_lexicon.cache_clear()
+        assert list(got.items()) == list(parsed.items())  # forms, order and every float bit
+        assert len(list(tmp_path.glob("german-polarity-lexicon-*.json"))) == 1
+    assert len(parsed) > 1000 and parsed["gut"] > 0
 
 
 def test_pattern_snapshot_is_not_used_once_pattern_has_loaded():

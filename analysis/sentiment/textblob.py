@@ -58,10 +58,7 @@ language processing. *Computational Linguistics*, 21(4), 543–565.
 """
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import importlib.util
-import json
 import os
 import re
 import string
@@ -69,7 +66,6 @@ import sys
 import warnings
 from functools import lru_cache
 from itertools import chain
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -230,29 +226,12 @@ def _reference_analyzer() -> PatternAnalyzer:
 # or as quick to read as JSON and are loaded by pattern as before.
 
 #: Part of the snapshot's key: bumped whenever what it holds or how it is restored changes.
-SNAPSHOT_VERSION = "1"
+SNAPSHOT_VERSION = "2"
 
 
 def _snapshot_containers() -> dict:
     """The lazy dictionaries the snapshot fills, by name."""
     return {"lexicon": pattern_de.parser.lexicon, "sentiment": _SENTIMENT}
-
-
-def _snapshot_file() -> Path | None:
-    """Where the snapshot lives (``None``: the disk cache is off), named by the data files' content."""
-    from .. import terms  # noqa: PLC0415 - the project's cache folder for data derived from installed packages
-
-    folder = terms.cache_dir()
-    if folder is None:
-        return None
-    digest = hashlib.blake2b(SNAPSHOT_VERSION.encode(), digest_size=12)
-    for name, container in _snapshot_containers().items():
-        digest.update(f"\0{name}\0".encode())
-        try:
-            digest.update(Path(container._path).read_bytes())
-        except OSError:
-            return None  # a data file missing: nothing to snapshot
-    return folder / f"textblob-de-pattern-{digest.hexdigest()}.json"
 
 
 def _snapshot_state() -> dict:
@@ -314,35 +293,29 @@ def _restore_snapshot(state: dict) -> None:
 def load_pattern_data(*, use_snapshot: bool = True) -> str:
     """Load pattern's German data for the fast path: from the snapshot if there is one, else from pattern.
 
-    Returns how: ``"snapshot"``, ``"pattern"`` (and a snapshot written for the
-    next process, if the cache is on) or ``"loaded"`` (something was loaded
-    before: pattern loads the rest). A snapshot is used only while both
-    dictionaries are still empty, so data is never loaded twice or mixed.
+    Returns how: ``"snapshot"``, ``"built"`` (pattern loaded the data; a
+    snapshot was written for the next process if the cache is on) or
+    ``"loaded"`` (something was loaded before: pattern loads the rest). A
+    snapshot is used only while both dictionaries are still empty, so data is
+    never loaded twice or mixed. The snapshot lives in
+    :func:`analysis.terms.cache_dir` (see :func:`analysis.cache.json_snapshot`).
     """
+    from .. import cache, terms  # noqa: PLC0415 - terms: the project's folder for data derived from packages
+
     containers = _snapshot_containers()
     if any(dict.__len__(x) for x in containers.values()):
         for x in containers.values():
             len(x)  # a lazy dictionary loads itself on first use
         return "loaded"
-    path = _snapshot_file() if use_snapshot else None
-    if path is not None:
-        try:
-            _restore_snapshot(json.loads(path.read_text(encoding="utf-8")))
-            return "snapshot"
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            pass  # missing or damaged: load from pattern and write it again
-    for x in containers.values():
-        len(x)
-    if path is not None:
-        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(_snapshot_state(), ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:  # a read-only cache folder: pattern loads the data in every process
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-    return "pattern"
+
+    def build() -> None:
+        for x in containers.values():
+            len(x)
+
+    _, how = cache.json_snapshot(terms.cache_dir() if use_snapshot else None, "textblob-de-pattern",
+                                 sources=[x._path for x in containers.values()], version=SNAPSHOT_VERSION,
+                                 build=build, encode=lambda _: _snapshot_state(), restore=_restore_snapshot)
+    return how
 
 
 class FastTextBlob:
