@@ -263,7 +263,8 @@ def _general_load() -> None:
     try:
         import pyarrow.parquet as pq
 
-        table = pq.read_table(path)
+        # not read_table (it imports pyarrow.dataset, 12 ms); one thread for a small file
+        table = pq.ParquetFile(path).read(use_threads=False)
         words = table.column("word").to_pylist()
         values = table.column("frequency").to_pylist()
         floor = (table.schema.metadata or {}).get(b"floor")
@@ -346,11 +347,34 @@ def contingency(
     totals : pandas.Series
         Running words (word, number and URL tokens, stopwords included) per group.
     """
-    freq = _terms.frequencies(data, by=by, unit=unit, stopwords=stopwords, compounds=compounds)
-    counts = freq.pivot_table(index="term", columns=by, values="n", aggfunc="sum", fill_value=0, observed=True)
-    counts.columns = [str(c) for c in counts.columns]
-    totals = freq.drop_duplicates(by).set_index(by)["total"]
-    totals.index = [str(i) for i in totals.index]
+    if not isinstance(by, str):  # several columns: pandas' own reshape (columns are tuples)
+        freq = _terms.frequencies(data, by=by, unit=unit, stopwords=stopwords, compounds=compounds)
+        counts = freq.pivot_table(index="term", columns=by, values="n", aggfunc="sum", fill_value=0, observed=True)
+        counts.columns = [str(c) for c in counts.columns]
+        totals = freq.drop_duplicates(by).set_index(by)["total"]
+        totals.index = [str(i) for i in totals.index]
+        return counts, totals
+    ann, table = _terms._frequency_table(data, [by], unit, stopwords, "drop", "drop", compounds, 1)
+    return _wide(ann, by, table)
+
+
+def _wide(ann: pd.DataFrame, by: str, table: dict[str, np.ndarray]) -> tuple[pd.DataFrame, pd.Series]:
+    """The term-by-group count table and the groups' totals from :func:`analysis.terms.frequencies`'
+    columns (``table``), by NumPy indexing.
+
+    The same as ``freq.pivot_table(index="term", columns=by, values="n", aggfunc="sum",
+    fill_value=0, observed=True)`` of the frequency table ``freq`` (columns and index as
+    text, below): ``freq`` has one row per group and term, sorted by group, so its groups
+    are the pivot's (sorted) columns and no cell needs a sum, and the terms in sorted
+    order are the pivot's index. tests/test_keyness.py compares the two.
+    """
+    groups, first = np.unique(table["group"], return_index=True)
+    names = [str(v) for v in ann[by].iloc[table["group_row"][groups]]]
+    term_codes, terms = pd.factorize(table["term"], sort=True)
+    values = np.zeros((len(terms), len(groups)), dtype=np.int64)
+    values[term_codes, np.searchsorted(groups, table["group"])] = table["n"]
+    counts = pd.DataFrame(values, index=pd.Index(np.asarray(terms, dtype=object), name="term"), columns=names)
+    totals = pd.Series(table["total"][first], index=names, name="total")
     return counts, totals
 
 
@@ -540,30 +564,40 @@ def from_counts(
         a, b = a[keep], b[keep]
         term = term_all[keep]
         stat, p = _measure(measure, a, b, n_t, n_r, correction, g2_form, prior, prior_strength, term, annotated, unit)
-        frame = pd.DataFrame(
-            {
-                "target": t,
-                "reference": label,
-                "term": term,
-                "n_target": a.astype(int),
-                "n_reference": b if general else b.astype(int),
-                "total_target": int(n_t),
-                "total_reference": n_r if general else int(n_r),
-                "per_1000_target": 1000 * a / n_t,
-                "per_1000_reference": 1000 * b / n_r,
-                "stat": stat,
-                "p": p,
-                "effect": log_ratio(a, b, n_t, n_r),
-                "measure": measure,
-            }
-        )
+        size = len(term)
+        columns = {
+            "target": _repeat(t, size),
+            "reference": _repeat(label, size),
+            "term": term,
+            "n_target": a.astype(int),
+            "n_reference": b if general else b.astype(int),
+            "total_target": np.full(size, int(n_t), dtype=np.int64),
+            "total_reference": np.full(size, n_r, dtype=float) if general else np.full(size, int(n_r), dtype=np.int64),
+            "per_1000_target": 1000 * a / n_t,
+            "per_1000_reference": 1000 * b / n_r,
+            "stat": np.asarray(stat),
+            "p": np.asarray(p),
+            "effect": log_ratio(a, b, n_t, n_r),
+            "measure": _repeat(measure, size),
+        }
         if term_rank is None:
-            frame = frame.sort_values(["stat", "term"], ascending=[False, True], kind="stable")
+            frame = pd.DataFrame({"stat": columns["stat"], "term": term})
+            order = frame.sort_values(["stat", "term"], ascending=[False, True], kind="stable").index.to_numpy()
         else:  # the same order: descending stat (NaN last), then term
-            frame = frame.iloc[_order(np.asarray(stat, dtype=float), term_rank[keep])]
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
-    return out[COLUMNS]
+            order = _order(np.asarray(stat, dtype=float), term_rank[keep])
+        frames.append({name: values[order] for name, values in columns.items()})
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)[COLUMNS]
+    # one table from the targets' columns (what concatenating one table per target gave, built once)
+    return pd.DataFrame({name: np.concatenate([f[name] for f in frames]) for name in COLUMNS})
+
+
+def _repeat(value: str, size: int) -> np.ndarray:
+    """An object array holding ``value`` ``size`` times (one object, as a table column of a scalar;
+    ``np.full`` would make a new string per element)."""
+    out = np.empty(size, dtype=object)
+    out.fill(value)
+    return out
 
 
 def _order(stat: np.ndarray, term_rank: np.ndarray) -> np.ndarray:
@@ -689,14 +723,18 @@ def evidence(
     top["order"] = np.arange(len(top))
     if top.empty:
         return pd.DataFrame(columns=columns)
-    occ = pd.DataFrame({"row": np.arange(len(ann)), "group": ann[by].astype(str).to_numpy(), "term": ann["term"].to_numpy()})
-    occ = occ[occ["term"].isin(set(top["term"]))]
-    hits = occ.merge(top, on="term")
-    same = hits["group"] == hits["target"].astype(str)
-    hits = hits[same] if direction == "over" else hits[~same]
-    hits = hits.sort_values(["order", "row"], kind="stable").groupby("order", sort=False).head(n_lines)
+    # the first n_lines rows of each top term in the target's (or, "under", the others') documents
+    rows = np.flatnonzero(pd.Series(ann["term"].to_numpy(), dtype=object).isin(set(top["term"])).to_numpy())
+    row_terms = ann["term"].to_numpy()[rows]
+    row_groups = ann[by].iloc[rows].astype(str).to_numpy()
+    picked, of_top = [], []
+    for i, (term, target) in enumerate(zip(top["term"].tolist(), top["target"].astype(str).tolist())):
+        mine = row_groups == target
+        sel = rows[(row_terms == term) & (mine if direction == "over" else ~mine)][:n_lines]
+        picked.append(sel)
+        of_top.append(np.full(len(sel), i, dtype=np.int64))
     lay = _terms._layout(ann)
-    lines = _terms._contexts(ann, lay, hits["row"].to_numpy(), 1, window)
-    meta = hits[["target", "term", "stat", "effect"]].reset_index(drop=True)
+    lines = _terms._contexts(ann, lay, np.concatenate(picked), 1, window)
+    meta = top[["target", "term", "stat", "effect"]].iloc[np.concatenate(of_top)].reset_index(drop=True)
     out = pd.concat([meta, lines], axis=1)
     return out[[c for c in columns if c in out.columns]]

@@ -95,76 +95,110 @@ def shared_passages(
     for k in range(1, n):
         key = pd.factorize(key * len(uniq) + code[k : k + m])[0].astype(np.int64)
     pos = np.flatnonzero(ok)
-    sh = pd.DataFrame({"key": key[pos], "row": pos, "doc": doc[pos]})
     group = words[between].astype(str).to_numpy() if between else np.zeros(len(words), dtype=object)
-    sh["group"] = group[pos]
-    # shingles present in at least two documents (of two different groups, when `between` is set)
-    ndoc = sh.groupby("key")["doc"].nunique()
-    shared = ndoc[ndoc >= 2]
+    sh_key, sh_doc = key[pos], doc[pos]
+    sh_group = pd.factorize(group[pos])[0] if between else np.zeros(len(pos), dtype=np.int64)
+    # shingles in at least two documents (of two different groups, when `between` is set)
+    keys, key_code = np.unique(sh_key, return_inverse=True)
+    ndoc = _distinct_per_key(key_code, sh_doc, len(keys))
+    shared = ndoc >= 2
     if between:
-        ngroup = sh[sh["key"].isin(shared.index)].groupby("key")["group"].nunique()
-        shared = shared[ngroup.reindex(shared.index).to_numpy() >= 2]
-    boiler = shared[shared > max_occurrences]
-    out.attrs["skipped_shingles"] = int(len(boiler))
-    sh = sh[sh["key"].isin(shared.index.difference(boiler.index))]
-    if sh.empty:
+        shared &= _distinct_per_key(key_code, sh_group, len(keys)) >= 2
+    boiler = shared & (ndoc > max_occurrences)
+    out.attrs["skipped_shingles"] = int(boiler.sum())
+    use = (shared & ~boiler)[key_code]
+    pairs = _pairs(key_code[use], pos[use], sh_doc[use], group[pos[use]], bool(between))
+    if pairs is None:
         return out
-    pairs = sh.merge(sh, on="key", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["doc_a"] < pairs["doc_b"]]
-    if between:
-        pairs = pairs[pairs["group_a"] != pairs["group_b"]]
-    if pairs.empty:
-        return out
+    ra, rb, da, db = pairs
     # merge consecutive shingles on the same diagonal into passages
-    pairs = pairs.assign(diag=pairs["row_a"] - pairs["row_b"]).sort_values(["doc_a", "doc_b", "diag", "row_a"])
-    ra = pairs["row_a"].to_numpy()
-    same = (
-        (pairs["doc_a"].to_numpy()[1:] == pairs["doc_a"].to_numpy()[:-1])
-        & (pairs["doc_b"].to_numpy()[1:] == pairs["doc_b"].to_numpy()[:-1])
-        & (pairs["diag"].to_numpy()[1:] == pairs["diag"].to_numpy()[:-1])
-        & (ra[1:] == ra[:-1] + 1)
-    )
-    run = np.cumsum(np.r_[True, ~same])
-    pairs["run"] = run
-    agg = pairs.groupby("run").agg(
-        row_a=("row_a", "min"), last_a=("row_a", "max"), row_b=("row_b", "min"), doc_a=("doc_a", "first"), doc_b=("doc_b", "first")
-    )
-    agg["n_words"] = agg["last_a"] - agg["row_a"] + n
-    end_a = agg["row_a"] + agg["n_words"] - 1
-    end_b = agg["row_b"] + agg["n_words"] - 1
+    diag = ra - rb
+    order = np.lexsort((ra, diag, db, da))
+    ra, rb, da, db, diag = ra[order], rb[order], da[order], db[order], diag[order]
+    same = (da[1:] == da[:-1]) & (db[1:] == db[:-1]) & (diag[1:] == diag[:-1]) & (ra[1:] == ra[:-1] + 1)
+    first = np.flatnonzero(np.r_[True, ~same])  # the first shingle of each passage
+    last = np.r_[first[1:], len(ra)] - 1
+    row_a, row_b = ra[first], rb[first]
+    n_words = ra[last] - row_a + n
     starts = words["start"].to_numpy()
     ends = words["end"].to_numpy()
     doc_ids = words["doc_id"].to_numpy()
-    res = pd.DataFrame(
-        {
-            "doc_a": doc_ids[agg["row_a"].to_numpy()],
-            "doc_b": doc_ids[agg["row_b"].to_numpy()],
-            "group_a": group[agg["row_a"].to_numpy()],
-            "group_b": group[agg["row_b"].to_numpy()],
-            "n_words": agg["n_words"].to_numpy(),
-            "start_a": starts[agg["row_a"].to_numpy()],
-            "end_a": ends[end_a.to_numpy()],
-            "start_b": starts[agg["row_b"].to_numpy()],
-            "end_b": ends[end_b.to_numpy()],
-        }
-    )
+    res = {
+        "doc_a": doc_ids[row_a],
+        "doc_b": doc_ids[row_b],
+        "group_a": group[row_a],
+        "group_b": group[row_b],
+        "n_words": n_words,
+        "start_a": starts[row_a],
+        "end_a": ends[row_a + n_words - 1],
+        "start_b": starts[row_b],
+        "end_b": ends[row_b + n_words - 1],
+    }
     res["text_a"] = _passage_text(toks, res["doc_a"], res["start_a"], res["end_a"])
     res["text_b"] = _passage_text(toks, res["doc_b"], res["start_b"], res["end_b"])
-    res = res.sort_values(["n_words", "doc_a", "start_a"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
-    res.attrs["skipped_shingles"] = out.attrs["skipped_shingles"]
-    res.attrs["n"] = n
-    return res[_COLUMNS]
+    # longest first, then by document and position (a stable sort, as sort_values(kind="stable"))
+    doc_rank = pd.factorize(res["doc_a"], sort=True)[0]
+    order = np.lexsort((res["start_a"], doc_rank, -res["n_words"]))
+    result = pd.DataFrame({c: (np.asarray(v, dtype=object) if c.startswith("text") else v)[order] for c, v in res.items()})
+    result.attrs["skipped_shingles"] = out.attrs["skipped_shingles"]
+    result.attrs["n"] = n
+    return result[_COLUMNS]
+
+
+def _distinct_per_key(key_code: np.ndarray, values: np.ndarray, n_keys: int) -> np.ndarray:
+    """How many distinct ``values`` each key (code ``0 .. n_keys - 1``) has."""
+    if not len(key_code):
+        return np.zeros(n_keys, dtype=np.int64)
+    value_code = pd.factorize(values)[0].astype(np.int64)
+    pairs = pd.unique(key_code.astype(np.int64) * (int(value_code.max()) + 1) + value_code)
+    return np.bincount(pairs // (int(value_code.max()) + 1), minlength=n_keys)
+
+
+def _pairs(
+    key_code: np.ndarray, row: np.ndarray, doc: np.ndarray, group: np.ndarray, between: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Every pair of shingle occurrences with the same key, ``doc_a < doc_b`` (and of different
+    groups when ``between``): rows and documents of both sides, or ``None`` when there is none.
+
+    The pairs a self-merge of the occurrences on the key gives (in another order; the
+    passages are sorted afterwards)."""
+    if not len(key_code):
+        return None
+    order = np.argsort(key_code, kind="stable")
+    key_code, row, doc, group = key_code[order], row[order], doc[order], group[order]
+    start = np.flatnonzero(np.r_[True, key_code[1:] != key_code[:-1]])
+    size = np.diff(np.r_[start, len(key_code)])
+    per_row = np.repeat(size, size)  # each occurrence pairs with every occurrence of its key
+    block = np.repeat(start, size)
+    a = np.repeat(np.arange(len(key_code)), per_row)
+    b = np.repeat(block, per_row) + (np.arange(int(per_row.sum())) - np.repeat(np.cumsum(per_row) - per_row, per_row))
+    keep = doc[a] < doc[b]
+    if between:
+        keep &= group[a] != group[b]
+    a, b = a[keep], b[keep]
+    if not len(a):
+        return None
+    return row[a], row[b], doc[a], doc[b]
 
 
 def _passage_text(toks: pd.DataFrame, docs, starts, ends) -> list[str]:
     """The passage as written: its tokens, punctuation included, spaced as in the text."""
     out = []
-    by_doc = {d: g for d, g in toks.groupby("doc_id", sort=False)} if len(docs) else {}
+    if not len(docs):
+        return out
+    codes, uniques = pd.factorize(toks["doc_id"])
+    order = np.argsort(codes, kind="stable")  # each document's rows in table order
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    where = {d: i for i, d in enumerate(uniques)}
+    token = toks["token"].to_numpy()
+    tok_start = toks["start"].to_numpy()
+    tok_end = toks["end"].to_numpy()
     for d, s, e in zip(docs, starts, ends):
-        g = by_doc[d]
-        sel = g[(g["start"] >= s) & (g["end"] <= e)]
+        i = where[d]
+        rows = order[bounds[i] : bounds[i + 1]]
+        rows = rows[(tok_start[rows] >= s) & (tok_end[rows] <= e)]
         text, prev_end = "", None
-        for tok, ts, te in zip(sel["token"], sel["start"], sel["end"]):
+        for tok, ts, te in zip(token[rows], tok_start[rows].tolist(), tok_end[rows].tolist()):
             text += ("" if prev_end is None or ts == prev_end else " ") + str(tok)
             prev_end = te
         out.append(text)

@@ -224,32 +224,102 @@ def _cache_file(kind: str) -> Path | None:
     d = cache_dir()
     if d is None:
         return None
-    from importlib.metadata import version
+    return d / f"terms-{kind}-hanta{_installed('HanTa')}-rules{RULES_VERSION}.parquet"
 
-    return d / f"terms-{kind}-hanta{version('HanTa')}-rules{RULES_VERSION}.parquet"
+
+# The disk cache is read lazily: a call looks up only the forms (or compound keys) it needs
+# and does not find in the session, in the file's table as read once per version of the file
+# (:data:`_DISK`, keyed by path, size, modification time and inode, so a file rewritten by
+# another process is read again). Reading the whole file into a dictionary on the first
+# call cost 50-80 ms for a cache of 20,000 forms, more than a notebook on two articles
+# spends lemmatising. Before this process writes the file, the entries it has not read yet
+# are merged in (:func:`_save_cache`), so nothing on disk is lost. The entries depend only on
+# the form, the HanTa version and RULES_VERSION (in the file name): where they come from
+# never changes a result.
+_KEY_COLUMNS = {"lemmas": ("word", "lemma", "pos"), "compounds": ("key", "parts")}
+_DISK: dict[str, tuple[tuple, object]] = {}  # kind -> (file signature, its pyarrow table or None)
+
+
+def _file_signature(path: Path) -> tuple | None:
+    """What identifies one version of a file: path, size, modification time (ns) and inode."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _disk_table(kind: str):
+    """The disk cache of ``kind`` as a pyarrow table (read once per version of the file), or ``None``."""
+    path = _cache_file(kind)
+    signature = None if path is None else _file_signature(path)
+    if signature is None:
+        _DISK.pop(kind, None)
+        return None
+    memo = _DISK.get(kind)
+    if memo is not None and memo[0] == signature:
+        return memo[1]
+    try:
+        import pyarrow.parquet as pq
+
+        # ParquetFile, not read_table / pd.read_parquet: no pyarrow.dataset import, no pandas conversion;
+        # one thread: less CPU in all than a thread pool for a file this small
+        table = pq.ParquetFile(path).read(columns=list(_KEY_COLUMNS[kind]), use_threads=False)
+    except Exception:  # a damaged cache file is ignored and rewritten
+        table = None
+    _DISK[kind] = (signature, table)
+    return table
+
+
+def _put_rows(kind: str, store: dict, table) -> None:
+    """Add the entries of a disk-cache table to ``store``."""
+    if kind == "lemmas":
+        store.update(zip(table.column("word").to_pylist(),
+                         zip(table.column("lemma").to_pylist(), table.column("pos").to_pylist())))
+    else:
+        store.update(zip(table.column("key").to_pylist(), (tuple(p) for p in table.column("parts").to_pylist())))
+
+
+def _lookup_cache(kind: str, store: dict, keys: Iterable[str]) -> None:
+    """Put the disk cache's entries for ``keys`` that ``store`` lacks into ``store``."""
+    if kind in _LOADED:  # the whole file is in the store already
+        return
+    wanted = [k for k in dict.fromkeys(keys) if k not in store]
+    if not wanted:
+        return
+    table = _disk_table(kind)
+    if table is None:
+        return
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        table = table.filter(pc.is_in(table.column(_KEY_COLUMNS[kind][0]), value_set=pa.array(wanted, type=pa.string())))
+    except (UnicodeError, pa.ArrowException):  # e.g. a lone surrogate: take every entry
+        pass
+    _put_rows(kind, store, table)
 
 
 def _load_cache(kind: str, store: dict) -> None:
+    """Merge the whole disk cache into ``store`` (once): entries of the session come after the
+    file's, as when the file was read first; an entry in both has the same value."""
     if kind in _LOADED:
         return
     _LOADED.add(kind)
-    path = _cache_file(kind)
-    if path is None or not path.exists():
+    table = _disk_table(kind)
+    if table is None:
         return
-    try:
-        frame = pd.read_parquet(path)
-    except Exception:  # a damaged cache file is ignored and rewritten
-        return
-    if kind == "lemmas":
-        store.update(zip(frame["word"], zip(frame["lemma"], frame["pos"])))
-    else:
-        store.update(zip(frame["key"], (tuple(p) for p in frame["parts"])))
+    session = list(store.items())
+    store.clear()
+    _put_rows(kind, store, table)
+    store.update(session)
 
 
 def _save_cache(kind: str, store: dict) -> None:
     path = _cache_file(kind)
     if path is None:
         return
+    _load_cache(kind, store)  # keep what is on disk and not read yet
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if kind == "lemmas":
@@ -262,6 +332,8 @@ def _save_cache(kind: str, store: dict) -> None:
         tmp.replace(path)
     except OSError:  # read-only home: keep going with the in-memory cache
         pass
+    finally:
+        _DISK.pop(kind, None)  # this process changed the file (or tried to): read it again if asked
 
 
 def _run_many(func, items: list, chunk: int = 2000) -> list:
@@ -388,8 +460,10 @@ def lemmatize(words: Iterable[str]) -> pd.DataFrame:
     *KONVENS 2019*, 40–49.
     """
     unique = list(dict.fromkeys(str(w) for w in words))
-    _load_cache("lemmas", _LEMMAS)
     todo = [w for w in unique if w not in _LEMMAS]
+    if todo:  # the disk cache: the forms and the last parts of hyphenated ones
+        _lookup_cache("lemmas", _LEMMAS, [*todo, *(w.rpartition("-")[2] for w in todo if "-" in w)])
+        todo = [w for w in todo if w not in _LEMMAS]
     if todo:
         # the shipped table first: the forms themselves and the last parts of hyphenated ones
         lasts = [w.rpartition("-")[2] for w in todo if "-" in w]
@@ -621,10 +695,11 @@ def compound_parts(lemmas: Iterable[str], pos: Iterable[str] | None = None) -> p
     """
     lemmas = [str(x) for x in lemmas]
     if pos is None:
-        tags = lemmatize(lemmas).set_index("word")["pos"]
+        table = lemmatize(lemmas)  # one row per distinct form
+        tags = dict(zip(table["word"].tolist(), table["pos"].tolist()))
         pos = [tags[x] for x in lemmas]
-    _load_cache("compounds", _PARTS)
     pairs = list(dict.fromkeys((lemma, str(tag)) for lemma, tag in zip(lemmas, pos)))
+    _lookup_cache("compounds", _PARTS, (f"{lemma}\t{tag}" for lemma, tag in pairs))
     todo = [(lemma, tag) for lemma, tag in pairs if f"{lemma}\t{tag}" not in _PARTS]
     if todo:
         _PARTS.update(zip((f"{lemma}\t{tag}" for lemma, tag in todo), _run_many(_parts_many, todo)))
@@ -757,30 +832,135 @@ def _annotated(data, unit, stopwords, numbers="drop", urls="drop") -> pd.DataFra
     return out
 
 
-def _explode_compounds(ann: pd.DataFrame, compounds: str | None) -> pd.DataFrame:
-    """Rows of term occurrences with compounds split (``"split"``) or added to (``"add"``)."""
-    _check_choice("compounds", compounds, (None, "split", "add"))
-    rows = ann[ann["term"].notna()]
-    if compounds is None:
-        return rows
-    nouns = rows["pos"].fillna("").str.startswith("NN").to_numpy() & rows["lemma"].notna().to_numpy()
-    cand = rows.loc[nouns, ["lemma", "pos"]].drop_duplicates("lemma")
-    table = compound_parts(cand["lemma"], cand["pos"])
-    table = table[table["parts"].map(len) > 0]
-    if table.empty:
-        return rows
-    parts = table.set_index("lemma")["parts"]
-    has = rows["lemma"].isin(parts.index).to_numpy() & nouns
-    split_rows = rows[has].copy()
-    split_rows["term"] = split_rows["lemma"].map(parts)
-    split_rows = split_rows.explode("term")
-    if compounds == "split":
-        return pd.concat([rows[~has], split_rows]).sort_index(kind="stable")
-    return pd.concat([rows, split_rows]).sort_index(kind="stable")
-
-
 # ---------------------------------------------------------------------------------------------
 # frequencies and TF-IDF
+#
+# Counting works on NumPy arrays (codes from ``pd.factorize``, one ``np.unique`` or
+# ``pd.factorize`` per key, ``np.bincount``) instead of a chain of pandas operations: on a
+# notebook's few hundred tokens a groupby, merge or sort costs a millisecond or more of fixed
+# overhead each, and :func:`frequencies` runs once per keyness comparison. The result is the
+# same table, row for row (tests/test_terms.py compares it with the pandas computation).
+
+
+def _group_codes(ann: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group as a code in sorted group order (-1: a missing key), and a row of each group.
+
+    The order is ``groupby(by, sort=True)``'s: sorted values per column (a categorical
+    column: the order of its categories), the first column first. Rows with a missing
+    value in any ``by`` column belong to no group, as in a groupby.
+    """
+    combined = np.zeros(len(ann), dtype=np.int64)
+    missing = np.zeros(len(ann), dtype=bool)
+    for col in by:
+        values = ann[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes = values.cat.codes.to_numpy(dtype=np.int64)
+            size = len(values.cat.categories)
+        else:
+            codes, uniques = pd.factorize(values, sort=True)
+            codes = codes.astype(np.int64, copy=False)
+            size = len(uniques)
+        missing |= codes < 0
+        # dense again after each column, so the combined code never overflows
+        combined = pd.factorize(combined * max(size, 1) + np.maximum(codes, 0), sort=True)[0].astype(np.int64)
+    if missing.any():
+        combined = np.where(missing, -1, combined)
+        kept = np.flatnonzero(~missing)
+        dense, _ = pd.factorize(combined[kept], sort=True)
+        combined[kept] = dense
+    n_groups = int(combined.max()) + 1 if len(combined) and combined.max() >= 0 else 0
+    first = np.full(n_groups, len(ann), dtype=np.int64)
+    ok = combined >= 0
+    np.minimum.at(first, combined[ok], np.flatnonzero(ok))
+    return combined, first
+
+
+def _occurrences(ann: pd.DataFrame, rows: np.ndarray, compounds: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (into ``ann``) and terms of the term occurrences, compounds split or added.
+
+    ``rows`` are the rows with a term. A noun compound's row is replaced by (``"split"``) or
+    repeated for (``"add"``) each of its parts (:func:`compound_parts`, asked about each noun
+    lemma once, with the first tag seen with it, in order of appearance). These are the
+    occurrences pandas' ``explode`` gave, in another order, which counting does not see.
+    """
+    _check_choice("compounds", compounds, (None, "split", "add"))
+    term = ann["term"].to_numpy(dtype=object)[rows]
+    if compounds is None or not len(rows):
+        return rows, term
+    lemma = ann["lemma"].to_numpy(dtype=object)[rows]
+    pos = ann["pos"].to_numpy(dtype=object)[rows]
+    pos_codes, pos_uniques = pd.factorize(pos)
+    noun_tag = np.array([isinstance(t, str) and t.startswith("NN") for t in pos_uniques] + [False], dtype=bool)
+    nouns = noun_tag[pos_codes] & pd.notna(lemma)  # code -1 (no tag) reads the appended False
+    noun_at = np.flatnonzero(nouns)
+    lemma_codes, lemma_uniques = pd.factorize(lemma[noun_at])
+    first = np.full(len(lemma_uniques), len(noun_at), dtype=np.int64)
+    np.minimum.at(first, lemma_codes, np.arange(len(noun_at)))
+    # the first tag seen with each noun lemma, in order of first appearance (as drop_duplicates)
+    table = compound_parts(list(lemma_uniques), list(pos[noun_at][first]))
+    table = table[table["parts"].map(len) > 0]
+    if table.empty:
+        return rows, term
+    parts = dict(zip(table["lemma"], table["parts"]))
+    split = [parts.get(x) for x in lemma_uniques]
+    has_u = np.array([p is not None for p in split], dtype=bool)
+    has = np.zeros(len(rows), dtype=bool)
+    has[noun_at] = has_u[lemma_codes]
+    which = lemma_codes[has[noun_at]]
+    lengths = np.array([len(split[c]) for c in which], dtype=np.int64)
+    new_rows = np.repeat(rows[has], lengths)
+    new_terms = np.empty(int(lengths.sum()), dtype=object)
+    new_terms[:] = [p for c in which for p in split[c]]
+    keep = ~has if compounds == "split" else np.ones(len(rows), dtype=bool)
+    return np.concatenate([rows[keep], new_rows]), np.concatenate([term[keep], new_terms])
+
+
+def _frequency_arrays(ann: pd.DataFrame, by: list[str], compounds: str | None) -> dict[str, np.ndarray]:
+    """Per group and term: group code, term, ``n``, ``n_docs``; per group: running words and a row.
+
+    Groups are coded in sorted order (:func:`_group_codes`); ``group_total`` is 0 for a
+    group without running words.
+    """
+    group, first = _group_codes(ann, by)
+    counted = ann["counted"].to_numpy(dtype=bool) & (group >= 0)
+    group_total = np.bincount(group[counted], minlength=len(first)).astype(np.int64)
+    # every row with a term (compounds looked up for all of them), then those in a group
+    at, term = _occurrences(ann, np.flatnonzero(pd.notna(ann["term"].to_numpy(dtype=object))), compounds)
+    in_group = group[at] >= 0
+    at, term = at[in_group], term[in_group]
+    g = group[at]
+    term_codes, term_uniques = pd.factorize(term)
+    pair_codes, pair_uniques = pd.factorize(g * max(len(term_uniques), 1) + term_codes)
+    n = np.bincount(pair_codes, minlength=len(pair_uniques)).astype(np.int64)
+    if "doc_id" in ann.columns:  # distinct (group, term, document) triples per pair
+        doc_codes = pd.factorize(ann["doc_id"].to_numpy(dtype=object)[at], use_na_sentinel=False)[0]
+        docs = int(doc_codes.max()) + 1 if len(doc_codes) else 1
+        triples = pd.unique(pair_codes.astype(np.int64) * docs + doc_codes)
+        n_docs = np.bincount(triples // docs, minlength=len(pair_uniques)).astype(np.int64)
+    else:
+        n_docs = np.ones(len(pair_uniques), dtype=np.int64)
+    size = max(len(term_uniques), 1)
+    return {
+        "group": (pair_uniques // size).astype(np.int64),
+        "term": np.asarray(term_uniques, dtype=object)[pair_uniques % size],
+        "n": n,
+        "n_docs": n_docs,
+        "group_total": group_total,
+        "group_row": first,
+    }
+
+
+def _rank_sorted(group: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """``rank(method="min", ascending=False)`` of ``n`` within groups, for rows sorted by group, then descending n."""
+    size = len(n)
+    if not size:
+        return np.zeros(0, dtype=np.int64)
+    idx = np.arange(size)
+    new_group = np.r_[True, group[1:] != group[:-1]]
+    new_value = new_group | np.r_[True, n[1:] != n[:-1]]
+    group_start = np.maximum.accumulate(np.where(new_group, idx, 0))
+    value_start = np.maximum.accumulate(np.where(new_value, idx, 0))
+    return (value_start - group_start + 1).astype(np.int64)
 
 
 def frequencies(
@@ -824,24 +1004,37 @@ def frequencies(
         descending ``n``, then term.
     """
     by = _as_list(by)
+    ann, table = _frequency_table(data, by, unit, stopwords, numbers, urls, compounds, min_count)
+    rows = table["group_row"][table["group"]]
+    columns = {b: ann[b].array.take(rows) for b in by}  # the groups' values as in the data (dtype kept)
+    columns.update(
+        term=table["term"], n=table["n"], n_docs=table["n_docs"], total=table["total"],
+        per_1000=1000.0 * table["n"] / table["total"], rank=_rank_sorted(table["group"], table["n"]),
+    )
+    return pd.DataFrame(columns)[[*by, "term", "n", "n_docs", "total", "per_1000", "rank"]]
+
+
+def _frequency_table(
+    data: pd.DataFrame, by: list[str], unit: str, stopwords, numbers: str, urls: str, compounds: str | None, min_count: int
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The annotated tokens and the columns of :func:`frequencies` as arrays, in its row order.
+
+    ``group`` (codes in sorted group order), ``term``, ``n``, ``n_docs``, ``total`` (float
+    with NaN where a group has terms but no running words, as a left merge gives) and
+    ``group_row`` (a row of ``ann`` in each group, by code).
+    """
     toks = as_tokens(data, by=by)
     ann = _annotated(toks, unit, stopwords, numbers, urls)
-    totals = ann.loc[ann["counted"].to_numpy(), by].groupby(by, observed=True, sort=True).size().rename("total")
-    slim = [c for c in dict.fromkeys([*by, "doc_id", "term", "lemma", "pos"]) if c in ann.columns]
-    rows = _explode_compounds(ann.loc[ann["term"].notna().to_numpy(), slim], compounds)
-    key = [*by, "term"]
-    counts = rows.groupby(key, observed=True, sort=False).size().rename("n")
-    if "doc_id" in rows.columns:
-        ndocs = rows.drop_duplicates([*key, "doc_id"]).groupby(key, observed=True, sort=False).size().rename("n_docs")
-    else:
-        ndocs = pd.Series(1, index=counts.index, name="n_docs")
-    out = pd.concat([counts, ndocs], axis=1).reset_index()
-    out = out.merge(totals.reset_index(), on=by, how="left")
-    out = out[out["n"] >= min_count]
-    out["per_1000"] = 1000.0 * out["n"] / out["total"]
-    out = out.sort_values([*by, "n", "term"], ascending=[True] * len(by) + [False, True], kind="stable")
-    out["rank"] = out.groupby(by, observed=True)["n"].rank(method="min", ascending=False).astype(int)
-    return out.reset_index(drop=True)[[*by, "term", "n", "n_docs", "total", "per_1000", "rank"]]
+    arr = _frequency_arrays(ann, by, compounds)
+    keep = arr["n"] >= min_count
+    group, term, n, n_docs = arr["group"][keep], arr["term"][keep], arr["n"][keep], arr["n_docs"][keep]
+    term_codes, _ = pd.factorize(term, sort=True)  # the terms' sorted order
+    order = np.lexsort((term_codes, -n, group))
+    group, term, n, n_docs = group[order], term[order], n[order], n_docs[order]
+    total = arr["group_total"][group]
+    if (total == 0).any():  # a group with terms but no running words: no total
+        total = np.where(total == 0, np.nan, total.astype(float))
+    return ann, {"group": group, "term": term, "n": n, "n_docs": n_docs, "total": total, "group_row": arr["group_row"]}
 
 
 def tfidf(

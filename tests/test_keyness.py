@@ -345,3 +345,177 @@ def test_p_values_equal_scipy_stats():
     assert np.array_equal(got.ravel(), stats.chi2.sf(np.maximum(long, 0.0), df=1), equal_nan=True)
     z = np.array([0.0, 1.96, 5.0, 40.0, np.nan, np.inf])
     assert np.array_equal(keyness._norm_sf(z), stats.norm.sf(z), equal_nan=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# fast paths, checked against the computations they replaced, on the seed articles and 10kGNAD
+
+
+@pytest.fixture(scope="module")
+def seed_tokens():
+    from analysis import corpus, paths, terms
+
+    articles = corpus.load(paths.SEEDS)
+    return terms.annotate(tokens.tokenize(corpus.sentences(articles, parts=corpus.TEXT_PARTS)))
+
+
+@pytest.fixture(scope="module")
+def gnad_tokens():
+    from analysis import corpus, paths, terms
+
+    path = paths.SHARED_DATA / "10kgnad" / "articles_test.tsv"
+    if not path.is_file():
+        pytest.skip(f"shared evaluation data not found at {paths.SHARED_DATA}")
+    arts = corpus.load(path, outlet="category").iloc[::40].head(40)
+    return terms.annotate(tokens.tokenize(corpus.sentences(arts)))
+
+
+def _contingency_pandas(data, *, by="outlet", unit="lemma", stopwords=True, compounds=None):
+    """keyness.contingency() as it was computed: a pivot table of terms.frequencies()."""
+    from analysis import terms
+
+    freq = terms.frequencies(data, by=by, unit=unit, stopwords=stopwords, compounds=compounds)
+    counts = freq.pivot_table(index="term", columns=by, values="n", aggfunc="sum", fill_value=0, observed=True)
+    counts.columns = [str(c) for c in counts.columns]
+    totals = freq.drop_duplicates(by).set_index(by)["total"]
+    totals.index = [str(i) for i in totals.index]
+    return counts, totals
+
+
+def _from_counts_per_target(counts, totals, *, targets=None, reference=None, measure="g2", min_count=2, correction="none",
+                            g2_form="four-cell", prior="corpus", prior_strength=None, reference_size=keyness.REFERENCE_SIZE,
+                            annotated=None, unit="lemma"):
+    """keyness.from_counts() as it was computed: one table per target, then concatenated."""
+    groups = [str(g) for g in totals.index]
+    general = reference is not None and str(reference) in keyness._GENERAL
+    targets = groups if targets is None else [str(t) for t in targets]
+    if general:
+        ref_freq = keyness._general_reference(annotated, counts.index, unit)
+    frames = []
+    term_all = counts.index.to_numpy()
+    for t in targets:
+        a = counts[t].to_numpy(dtype=float)
+        n_t = float(totals[t])
+        if general:
+            b = ref_freq.reindex(counts.index).to_numpy(dtype=float) * reference_size
+            n_r, label, keep = float(reference_size), "general German (wordfreq)", a >= min_count
+        else:
+            others = [g for g in groups if g != t] if reference is None else [str(reference)]
+            b = counts[others].to_numpy(dtype=float).sum(axis=1)
+            n_r = float(totals[others].sum())
+            label = others[0] if len(others) == 1 else "rest (" + ", ".join(others) + ")"
+            keep = (a + b >= min_count) & (a + b > 0)
+        a, b, term = a[keep], b[keep], term_all[keep]
+        stat, p = keyness._measure(measure, a, b, n_t, n_r, correction, g2_form, prior, prior_strength, term, annotated, unit)
+        frame = pd.DataFrame({
+            "target": t, "reference": label, "term": term, "n_target": a.astype(int),
+            "n_reference": b if general else b.astype(int), "total_target": int(n_t),
+            "total_reference": n_r if general else int(n_r), "per_1000_target": 1000 * a / n_t,
+            "per_1000_reference": 1000 * b / n_r, "stat": stat, "p": p, "effect": keyness.log_ratio(a, b, n_t, n_r),
+            "measure": measure,
+        })
+        frames.append(frame.sort_values(["stat", "term"], ascending=[False, True], kind="stable"))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=keyness.COLUMNS)
+    return out[keyness.COLUMNS]
+
+
+def _assert_same(got, want):
+    if isinstance(got, pd.Series):
+        pd.testing.assert_series_equal(got, want, check_exact=True)
+        assert got.index.dtype == want.index.dtype
+        return
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert list(got.dtypes) == list(want.dtypes) and got.index.dtype == want.index.dtype
+    assert got.columns.dtype == want.columns.dtype and got.attrs == want.attrs
+    for col in got.columns:
+        if got[col].dtype == object:
+            assert [type(v) for v in got[col]] == [type(v) for v in want[col]], col
+
+
+def test_contingency_equals_the_pivot_table(seed_tokens, gnad_tokens):
+    from analysis import terms
+
+    cat = seed_tokens.copy()
+    cat["outlet"] = pd.Categorical(cat["outlet"], categories=["zz", *sorted(set(cat["outlet"]), reverse=True)])
+    cat.attrs = dict(seed_tokens.attrs)
+    none = seed_tokens.copy()
+    none["term"] = None
+    none.attrs = dict(seed_tokens.attrs)
+    cases = [(cat, {}), (none, {})]
+    for toks in (seed_tokens, gnad_tokens):
+        cases += [(toks, kw) for kw in ({}, {"by": "doc_id"}, {"by": "part", "compounds": "split"}, {"by": "sentence_id"},
+                                        {"unit": "lower", "stopwords": False}, {"compounds": "add"})]
+    for data, kw in cases:
+        counts, totals = keyness.contingency(data, **kw)
+        want_counts, want_totals = _contingency_pandas(data, **kw)
+        _assert_same(counts, want_counts)
+        _assert_same(totals, want_totals)
+        assert counts.index.name == "term" and counts.columns.name is None
+    assert terms.frequencies(gnad_tokens)["outlet"].nunique() == keyness.contingency(gnad_tokens)[0].shape[1] > 3
+
+
+def test_from_counts_equals_one_table_per_target(seed_tokens, gnad_tokens):
+    from analysis import terms
+
+    for toks in (seed_tokens, gnad_tokens):
+        ann = terms._annotated(toks, "lemma", True)
+        counts, totals = keyness.contingency(ann)
+        groups = list(totals.index)
+        runs = [dict(measure=m, min_count=c) for m in keyness.MEASURES for c in (1, 2)]
+        runs += [dict(reference="wordfreq", min_count=2, annotated=ann), dict(reference=groups[0], targets=groups[1:]),
+                 dict(measure="g2", correction="williams", g2_form="two-cell"), dict(measure="chi2", correction="yates"),
+                 dict(measure="log_odds_prior", prior="wordfreq", annotated=ann, prior_strength=50.0),
+                 dict(min_count=10**6), dict(targets=[])]
+        for kw in runs:
+            _assert_same(keyness.from_counts(counts, totals, **kw), _from_counts_per_target(counts, totals, **kw))
+
+
+def test_plot_keyness_rows_are_nlargest_and_nsmallest(seed_tokens, gnad_tokens):
+    """The bars are the rows DataFrame.nlargest / nsmallest pick, ties included (NumPy indexing now)."""
+    from analysis.plot import terms as plot_terms
+
+    checked = 0
+    for toks in (seed_tokens, gnad_tokens):
+        for kw in ({"measure": "g2"}, {"measure": "log_ratio"}, {"reference": "wordfreq"}, {"by": "doc_id", "min_count": 1}):
+            result = keyness.compare(toks, **{"by": "outlet", **kw})
+            for target in list(dict.fromkeys(result["target"]))[:3]:
+                sub = result[result["target"] == target]
+                for value in ("stat", "effect"):
+                    for n in (1, 3, 10, 10**4):
+                        for method, sel in (("nlargest", sub[value] > 0), ("nsmallest", sub[value] < 0)):
+                            want = getattr(sub[sel], method)(n, value, keep="first").index.to_numpy()
+                            at = sub.index.to_numpy()[sel.to_numpy()]
+                            assert np.array_equal(at[plot_terms._select(result[value].to_numpy()[at], n, method)], want)
+                            checked += 1
+    assert checked >= 320
+
+
+def test_plot_keyness_draws_the_same_figure_as_with_eager_ticks(seed_tokens, monkeypatch):
+    """Ticks made when drawn (not by set_ticks) give the same PNG and SVG bytes."""
+    import io
+
+    import matplotlib as mpl
+
+    from analysis import plot
+    from analysis.plot import terms as plot_terms
+
+    def render(ax):
+        png, svg = io.BytesIO(), io.BytesIO()
+        ax.figure.savefig(png, format="png", dpi=100, metadata={"Software": None})
+        ax.figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        return png.getvalue(), svg.getvalue()
+
+    def eager(axis, locs, labels, fontsize=None):  # what keyness() did before
+        axis.set_ticks(locs)
+        axis.set_ticklabels(labels)
+
+    outlets = list(dict.fromkeys(seed_tokens["outlet"]))
+    key = keyness.compare(seed_tokens, by="outlet", measure="g2", min_count=2)
+    general = keyness.compare(seed_tokens, by="outlet", reference="wordfreq", min_count=2)
+    with mpl.rc_context({"svg.hashsalt": "test"}):
+        plot.set_style(outlets=outlets)
+        for result, target, n, value in ((key, outlets[0], 10, "stat"), (general, outlets[1], 12, "stat"), (key, outlets[1], 4, "effect")):
+            lazy = render(plot.keyness(result, target=target, n=n, value=value))
+            with monkeypatch.context() as m:
+                m.setattr(plot_terms, "_fixed_ticks", eager)
+                assert render(plot.keyness(result, target=target, n=n, value=value)) == lazy

@@ -363,3 +363,258 @@ def test_lemma_table_lookup_paths_agree_and_survive_odd_strings():
     many = terms._from_table(few * (terms._BISECT_MAX // len(few) + 1))  # hash join, falls back on the surrogate
     assert got == many and got["Kameras"] == ("Kamera", "NN") and "x\udc80y" not in got
     assert "İstanbul" not in got  # its lower case is not a table word with a capital
+
+
+# ---------------------------------------------------------------------------------------------
+# fast paths, checked against the computations they replaced, on the seed articles and 10kGNAD
+
+
+def _explode_compounds_pandas(rows: pd.DataFrame, compounds):
+    """Term occurrences with compounds split or added, as frequencies() computed them with pandas."""
+    if compounds is None:
+        return rows
+    nouns = rows["pos"].fillna("").str.startswith("NN").to_numpy() & rows["lemma"].notna().to_numpy()
+    cand = rows.loc[nouns, ["lemma", "pos"]].drop_duplicates("lemma")
+    table = terms.compound_parts(cand["lemma"], cand["pos"])
+    table = table[table["parts"].map(len) > 0]
+    if table.empty:
+        return rows
+    parts = table.set_index("lemma")["parts"]
+    has = rows["lemma"].isin(parts.index).to_numpy() & nouns
+    split_rows = rows[has].copy()
+    split_rows["term"] = split_rows["lemma"].map(parts)
+    split_rows = split_rows.explode("term")
+    if compounds == "split":
+        return pd.concat([rows[~has], split_rows]).sort_index(kind="stable")
+    return pd.concat([rows, split_rows]).sort_index(kind="stable")
+
+
+def _frequencies_pandas(data, *, by="outlet", unit="lemma", stopwords=True, numbers="drop", urls="drop", compounds=None, min_count=1):
+    """terms.frequencies() as it was computed with pandas (groupby, merge, sort_values, rank)."""
+    by = terms._as_list(by)
+    ann = terms._annotated(terms.as_tokens(data, by=by), unit, stopwords, numbers, urls)
+    totals = ann.loc[ann["counted"].to_numpy(), by].groupby(by, observed=True, sort=True).size().rename("total")
+    slim = [c for c in dict.fromkeys([*by, "doc_id", "term", "lemma", "pos"]) if c in ann.columns]
+    rows = _explode_compounds_pandas(ann.loc[ann["term"].notna().to_numpy(), slim], compounds)
+    key = [*by, "term"]
+    counts = rows.groupby(key, observed=True, sort=False).size().rename("n")
+    if "doc_id" in rows.columns:
+        ndocs = rows.drop_duplicates([*key, "doc_id"]).groupby(key, observed=True, sort=False).size().rename("n_docs")
+    else:
+        ndocs = pd.Series(1, index=counts.index, name="n_docs")
+    out = pd.concat([counts, ndocs], axis=1).reset_index()
+    out = out.merge(totals.reset_index(), on=by, how="left")
+    out = out[out["n"] >= min_count]
+    out["per_1000"] = 1000.0 * out["n"] / out["total"]
+    out = out.sort_values([*by, "n", "term"], ascending=[True] * len(by) + [False, True], kind="stable")
+    out["rank"] = out.groupby(by, observed=True)["n"].rank(method="min", ascending=False).astype(int)
+    return out.reset_index(drop=True)[[*by, "term", "n", "n_docs", "total", "per_1000", "rank"]]
+
+
+def assert_same_table(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """Equal values, dtypes, index and attrs; object columns hold the same Python types."""
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert list(got.dtypes) == list(want.dtypes) and got.attrs == want.attrs
+    for col in got.columns:
+        if got[col].dtype == object:
+            assert [type(v) for v in got[col]] == [type(v) for v in want[col]], col
+
+
+@pytest.fixture(scope="module")
+def seed_tokens():
+    from analysis import corpus, paths
+
+    articles = corpus.load(paths.SEEDS)
+    return terms.annotate(tokens.tokenize(corpus.sentences(articles, parts=corpus.TEXT_PARTS)))
+
+
+def _with(toks, **changes):
+    """A copy of annotated tokens with some columns changed (the annotation is kept)."""
+    out = toks.copy()
+    for col, value in changes.items():
+        out[col] = value(out) if callable(value) else value
+    out.attrs = dict(toks.attrs)
+    return out
+
+
+def _frequency_cases(toks):
+    cases = []
+    for by in ("outlet", "doc_id", "part", ["outlet", "part"], ["part", "doc_id"], "sentence_id"):
+        for compounds in (None, "split", "add"):
+            for min_count in (1, 2, 3):
+                cases.append((toks, {"by": by, "compounds": compounds, "min_count": min_count}))
+    cases += [(toks, kw) for kw in ({"unit": "lower"}, {"unit": "token", "stopwords": False},
+                                    {"numbers": "keep", "urls": "keep"}, {"numbers": "mask", "compounds": "split"})]
+    outlets = list(dict.fromkeys(toks["outlet"]))
+    # categories in another than sorted order, and unused ones
+    cat = _with(toks, outlet=lambda t: pd.Categorical(t["outlet"], categories=["zz", *outlets[::-1], "aa"]))
+    cases += [(cat, {"by": "outlet"}), (cat, {"by": ["part", "outlet"], "compounds": "add"})]
+    missing = _with(toks, part=lambda t: t["part"].where(np.arange(len(t)) % 7 != 0))  # rows in no group
+    cases += [(missing, {"by": "part"}), (missing, {"by": ["outlet", "part"], "compounds": "split"})]
+    no_docs = toks.drop(columns="doc_id")
+    no_docs.attrs = dict(toks.attrs)
+    cases += [(no_docs, {"by": "outlet"}), (no_docs, {"by": "outlet", "compounds": "split"})]
+    cases.append((_with(toks, term=None), {"by": "outlet"}))  # no terms at all
+    cases.append((_with(toks, counted=lambda t: t["counted"] & (t["outlet"] != outlets[0])), {"by": "outlet"}))  # no total
+    return cases
+
+
+def test_frequencies_equal_the_pandas_computation(seed_tokens):
+    cases = _frequency_cases(seed_tokens)
+    for data, kw in cases:
+        assert_same_table(terms.frequencies(data, **kw), _frequencies_pandas(data, **kw))
+    nan_total = terms.frequencies(cases[-1][0], by="outlet")
+    assert nan_total["total"].isna().any() and nan_total["total"].dtype == float
+
+
+def test_frequencies_equal_the_pandas_computation_on_10kgnad(shared_data):
+    from analysis import corpus
+
+    arts = corpus.load(shared_data / "10kgnad" / "articles_test.tsv", outlet="category").iloc[::40].head(40)
+    toks = terms.annotate(tokens.tokenize(corpus.sentences(arts)))
+    assert toks["outlet"].nunique() > 3
+    for kw in ({"by": "outlet"}, {"by": "outlet", "compounds": "split", "min_count": 2}, {"by": "doc_id", "compounds": "add"},
+               {"by": ["outlet", "doc_id"], "unit": "lower", "stopwords": False}):
+        assert_same_table(terms.frequencies(toks, **kw), _frequencies_pandas(toks, **kw))
+
+
+def test_disk_cache_is_read_for_what_is_asked_and_kept_whole(tmp_path, monkeypatch):
+    """A session reads only the entries it needs from the disk cache (the file once per version),
+    and writing the file keeps the entries it never read."""
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", str(tmp_path))
+    monkeypatch.setattr(terms, "LEMMA_TABLE", None)  # HanTa computes, the disk cache keeps
+
+    def new_session():
+        for attr, value in (("_LEMMAS", {}), ("_FROM_TABLE", set()), ("_LOADED", set())):
+            monkeypatch.setattr(terms, attr, value)
+
+    new_session()
+    monkeypatch.setattr(terms, "_DISK", {})
+    first = terms.lemmatize(["Kameras", "Firmen", "gegangen"])
+    path = terms._cache_file("lemmas")
+    assert path.is_file() and "lemmas" not in terms._DISK  # written by this process: read again when asked
+    new_session()
+    lemma_one = terms._lemma_one
+    monkeypatch.setattr(terms, "_lemma_one", lambda w: (_ for _ in ()).throw(AssertionError("not cached")))
+    got = terms.lemmatize(["Firmen"])
+    assert got.to_dict("records") == first[first["word"] == "Firmen"].to_dict("records")
+    assert set(terms._LEMMAS) == {"Firmen"}  # only what was asked
+    assert terms._DISK["lemmas"][0] == terms._file_signature(path)
+    # a form not cached: computed, and the file written with the entries this session never read
+    monkeypatch.setattr(terms, "_lemma_one", lemma_one)
+    terms.lemmatize(["Partnerschaften"])
+    saved = pd.read_parquet(path)
+    assert saved["word"].tolist() == ["Kameras", "Firmen", "gegangen", "Partnerschaften"]  # the file's order, then new
+    assert terms._LOADED == {"lemmas"}
+    # the file changed by another process: its new version is read
+    pd.DataFrame({"word": ["Testform"], "lemma": ["Testlemma"], "pos": ["NN"]}).to_parquet(path, index=False)
+    new_session()
+    monkeypatch.setattr(terms, "_lemma_one", lambda w: (_ for _ in ()).throw(AssertionError("not cached")))
+    assert terms.lemmatize(["Testform"])["lemma"].tolist() == ["Testlemma"]
+    # a damaged file is no cache (and rewritten on the next save)
+    path.write_bytes(b"not parquet")
+    new_session()
+    monkeypatch.setattr(terms, "_lemma_one", lemma_one)
+    assert terms.lemmatize(["Kameras"])["lemma"].tolist() == ["Kamera"]
+    assert pd.read_parquet(path)["word"].tolist() == ["Kameras"]
+
+
+def test_compound_cache_is_read_for_what_is_asked(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", str(tmp_path))
+    for attr, value in (("_PARTS", {}), ("_LOADED", set()), ("_DISK", {})):
+        monkeypatch.setattr(terms, attr, value)
+    first = terms.compound_parts(["Kamerahersteller", "Leica-Punkt", "Unternehmen"], ["NN"] * 3)
+    for attr, value in (("_PARTS", {}), ("_LOADED", set())):
+        monkeypatch.setattr(terms, attr, value)
+    monkeypatch.setattr(terms, "_parts_one", lambda *a: (_ for _ in ()).throw(AssertionError("not cached")))
+    again = terms.compound_parts(["Kamerahersteller"], ["NN"])
+    assert again.to_dict("records") == first.head(1).to_dict("records")
+    assert set(terms._PARTS) == {"Kamerahersteller\tNN"}
+    assert again["parts"].iat[0] == ("Kamera", "Hersteller")
+
+
+def _term_map_pandas(freq, by, x, y, min_count):
+    """What term_map computed with pandas: the wide counts, the cell ranks and the labelled cells."""
+    f = freq.assign(**{by: freq[by].astype(str)})
+    wide = f.pivot_table(index="term", columns=by, values="n", aggfunc="sum", fill_value=0)
+    wide = wide[[x, y]]
+    wide = wide[wide.sum(axis=1) >= min_count].sort_index()
+    totals = f.drop_duplicates(by).set_index(by)["total"]
+    nx, ny = wide[x].to_numpy(int), wide[y].to_numpy(int)
+    cell = pd.Series(list(zip(nx, ny)))
+    k = cell.groupby(cell).cumcount().to_numpy()
+    size = cell.map(cell.value_counts()).to_numpy()
+    lr = np.log2((np.where(nx == 0, 0.5, nx) / totals[x]) / (np.where(ny == 0, 0.5, ny) / totals[y]))
+    rx = np.searchsorted(np.unique(nx), nx).astype(float)
+    ry = np.searchsorted(np.unique(ny), ny).astype(float)
+    frame = pd.DataFrame({"term": wide.index.to_numpy(), "nx": nx, "ny": ny, "rx": rx, "ry": ry, "lr": lr, "n": nx + ny})
+    cells = (
+        frame.sort_values("term")
+        .groupby(["nx", "ny"], sort=False)
+        .agg(terms=("term", list), rx=("rx", "first"), ry=("ry", "first"), lr=("lr", "first"), n=("n", "first"))
+        .reset_index()
+    )
+    return wide.index.to_numpy(), nx, ny, totals, k, size, cells
+
+
+def test_term_map_arrays_equal_the_pandas_computation(seed_tokens, shared_data):
+    from analysis import corpus
+    from analysis.plot import terms as plot_terms
+
+    arts = corpus.load(shared_data / "10kgnad" / "articles_test.tsv", outlet="category").iloc[::40].head(40)
+    gnad = terms.annotate(tokens.tokenize(corpus.sentences(arts)))
+    cases = []
+    for toks in (seed_tokens, gnad):
+        for by, unit in (("outlet", "lemma"), ("doc_id", "lower"), ("part", "lemma")):
+            freq = terms.frequencies(toks, by=by, unit=unit)
+            groups = [str(g) for g in freq[by].unique()]
+            if len(groups) > 1:
+                cases += [(freq, by, groups[0], groups[1], m) for m in (0, 1, 2)] + [(freq, by, groups[-1], groups[0], 1)]
+    assert len(cases) >= 16
+    for freq, by, x, y, min_count in cases:
+        term, nx, ny, totals, k, size, cells = _term_map_pandas(freq, by, x, y, min_count)
+        got_term, got_nx, got_ny, got_totals = plot_terms._two_groups(freq, by, x, y, min_count)
+        assert got_term.tolist() == term.tolist() and np.array_equal(got_nx, nx) and np.array_equal(got_ny, ny)
+        assert got_nx.dtype == nx.dtype and {g: got_totals[g] for g in (x, y)} == {g: totals[g] for g in (x, y)}
+        codes = pd.factorize(nx.astype(np.int64) * (int(ny.max()) + 1 if len(ny) else 1) + ny)[0]
+        got_k, got_size = plot_terms._cumcount_and_size(codes)
+        assert np.array_equal(got_k, k) and np.array_equal(got_size, size)
+        lr = np.log2((np.where(nx == 0, 0.5, nx) / totals[x]) / (np.where(ny == 0, 0.5, ny) / totals[y]))
+        rx = np.searchsorted(np.unique(nx), nx).astype(float)
+        ry = np.searchsorted(np.unique(ny), ny).astype(float)
+        assert_same_table(plot_terms._cells(term, codes, nx, ny, rx, ry, lr), cells)
+
+
+def _render(fig) -> tuple[bytes, bytes]:
+    import io
+
+    png, svg = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, format="png", dpi=100, metadata={"Software": None})
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    return png.getvalue(), svg.getvalue()
+
+
+def _eager_ticks(axis, locs, labels, fontsize=None):
+    """What the plots did before: set_ticks and set_ticklabels, which make every tick at once."""
+    axis.set_ticks(locs)
+    axis.set_ticklabels(labels, **({} if fontsize is None else {"fontsize": fontsize}))
+
+
+def test_term_map_draws_the_same_figure_as_with_eager_ticks(seed_tokens, monkeypatch):
+    """Ticks made when drawn (not by set_ticks) give the same PNG and SVG bytes."""
+    import matplotlib as mpl
+
+    from analysis import plot
+    from analysis.plot import terms as plot_terms
+
+    freq = terms.frequencies(seed_tokens, by="outlet")
+    outlets = list(dict.fromkeys(seed_tokens["outlet"]))
+    by_part = terms.frequencies(seed_tokens, by="part")
+    with mpl.rc_context({"svg.hashsalt": "test"}):
+        plot.set_style(outlets=outlets)
+        for data, by, x, y in ((freq, "outlet", outlets[0], outlets[1]), (by_part, "part", "body", "headline")):
+            lazy = _render(plot.term_map(data, x=x, y=y, by=by).figure)
+            with monkeypatch.context() as m:
+                m.setattr(plot_terms, "_fixed_ticks", _eager_ticks)
+                eager = _render(plot.term_map(data, x=x, y=y, by=by).figure)
+            assert lazy == eager

@@ -1,11 +1,14 @@
 """Plots for the key-terms analyses: keyness bars and a scattertext-style term map."""
 from __future__ import annotations
 
+import functools
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import ticker as mticker
+from matplotlib.axis import Axis
 
 from .style import outlet_color
 
@@ -26,6 +29,40 @@ def _color_for(name: str) -> str:
     if name.startswith(("rest", "general")):
         return _GREY
     return outlet_color(name)
+
+
+def _fixed_ticks(axis: Axis, locs, labels: list, fontsize: float | None = None) -> None:
+    """``axis.set_ticks(locs)`` and ``axis.set_ticklabels(labels, fontsize=fontsize)``, without making the ticks now.
+
+    The same locator, formatter (matplotlib's own for labels of fixed ticks) and view
+    limits as the two calls; they also make one ``Tick`` (two lines, two texts, a grid
+    line) per location at once, a few milliseconds each, which a figure served by the
+    figure cache never draws. Matplotlib makes the ticks when the figure is drawn, from
+    the axis's tick settings (``fontsize`` goes there), as it does for any axis. The
+    drawn figure is the same byte for byte (tests/test_keyness.py and
+    tests/test_terms.py compare PNG and SVG files with those of the two calls).
+    """
+    if fontsize is not None:
+        axis.set_tick_params(labelsize=fontsize)
+    locs = axis.convert_units(locs)
+    if len(locs):  # as set_ticks: widen the view to the ticks (this also brings autoscaled limits up to date)
+        old_vmin, old_vmax = axis.get_view_interval()
+        for shared in axis._get_shared_axis():
+            shared.set_view_interval(min(locs), max(locs))
+        new_vmin, new_vmax = axis.get_view_interval()
+        if old_vmin != new_vmin or old_vmax != new_vmax:
+            axis.axes.callbacks.process(f"{axis._get_axis_name()}lim_changed", axis.axes)
+    axis.axes.stale = True
+    locator = mticker.FixedLocator(locs)
+    axis.set_major_locator(locator)
+    labels = [t.get_text() if hasattr(t, "get_text") else t for t in labels]  # as set_ticklabels
+    if not labels:
+        axis.set_major_formatter(mticker.NullFormatter())
+        return
+    if len(locator.locs) != len(labels):
+        raise ValueError(f"{len(labels)} tick labels for {len(locator.locs)} ticks")
+    tickd = {loc: lab for loc, lab in zip(locator.locs, labels)}
+    axis.set_major_formatter(mticker.FuncFormatter(functools.partial(Axis._format_with_dict, tickd)))
 
 
 def keyness(
@@ -72,32 +109,46 @@ def keyness(
                 ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
         return ax
-    sub = result[result["target"] == target]
-    reference = str(sub["reference"].iat[0])
-    pos = sub[sub[value] > 0].nlargest(n, value, keep="first")
-    neg = sub[sub[value] < 0].nsmallest(n, value, keep="first")
-    rows = pd.concat([neg, pos.iloc[::-1]])  # bottom: most under-used; top: most over-used
+    # rows of the target as positions into ``result`` (NumPy indexing, no sub-tables)
+    at = np.flatnonzero((result["target"] == target).to_numpy())
+    reference = str(result["reference"].iat[at[0]])
+    values = result[value].to_numpy()
+    pos = at[values[at] > 0]
+    pos = pos[_select(values[pos], n, "nlargest")]
+    neg = at[values[at] < 0]
+    neg = neg[_select(values[neg], n, "nsmallest")]
+    rows = np.concatenate([neg, pos[::-1]])  # bottom: most under-used; top: most over-used
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, max(2.4, 0.22 * len(rows) + 1.0)))
     y = np.arange(len(rows))
-    colors = [outlet_color(target) if v > 0 else _color_for(reference) for v in rows[value]]
-    ax.barh(y, rows[value], color=colors, height=0.7)
-    ax.set_yticks(y)
+    bars = values[rows]
+    colors = [outlet_color(target) if v > 0 else _color_for(reference) for v in bars.tolist()]
+    ax.barh(y, bars, color=colors, height=0.7)
     general = reference.startswith("general")
-    ref_counts = rows["per_1000_reference"] * 1e6 if general else rows["n_reference"]
-    ax.set_yticklabels([f"{t}  ({a}|{b:,.0f})" if b >= 10 or float(b).is_integer() else f"{t}  ({a}|{b:.1f})" for t, a, b in zip(rows["term"], rows["n_target"], ref_counts)])
+    ref_counts = result["per_1000_reference"].to_numpy()[rows] * 1e6 if general else result["n_reference"].to_numpy()[rows]
+    terms, counts = result["term"].to_numpy()[rows].tolist(), result["n_target"].to_numpy()[rows].tolist()
+    _fixed_ticks(ax.yaxis, y, [f"{t}  ({a}|{b:,.0f})" if b >= 10 or float(b).is_integer() else f"{t}  ({a}|{b:.1f})" for t, a, b in zip(terms, counts, ref_counts.tolist())])
     ax.axvline(0, color="#333333", linewidth=0.8)
-    measure = str(sub["measure"].iat[0])
+    measure = str(result["measure"].iat[at[0]])
     ax.set_xlabel(_LABELS.get(measure, measure) if value == "stat" else "Log Ratio (effect size)")
     ax.set_ylabel("term (count in target | " + ("per 10⁹ words of general German)" if general else "in reference)"), fontsize=8, color="#555555")
     ax.set_title(f"Key terms: {target} vs {reference}")
     ax.grid(axis="y", visible=False)
-    lim = np.nanmax(np.abs(rows[value].to_numpy(dtype=float))) if len(rows) else 1.0
+    lim = np.nanmax(np.abs(bars.astype(float))) if len(rows) else 1.0
     ax.set_xlim(-lim * 1.08 if len(neg) else -lim * 0.05, lim * 1.08 if len(pos) else lim * 0.05)
     ax.text(0.99, 0.01, f"more in {target} →", transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color=outlet_color(target))
     if len(neg):
         ax.text(0.01, 0.99, f"← more in {reference}", transform=ax.transAxes, ha="left", va="top", fontsize=8, color=_color_for(reference))
     return ax
+
+
+def _select(values: np.ndarray, n: int, method: str) -> np.ndarray:
+    """Positions of ``Series(values).nlargest(n, keep="first")`` (or ``nsmallest``), in its order.
+
+    ``DataFrame.nlargest(n, column)`` on one column is this Series method on the column,
+    so ties come out in the same order (pandas sorts differently when ``n`` covers every row).
+    """
+    return getattr(pd.Series(values), method)(n, keep="first").index.to_numpy()
 
 
 def term_map(
@@ -153,22 +204,13 @@ def term_map(
         if str(g) not in groups:
             raise ValueError(f"term_map(): {g!r} is not a value of {by!r}; known: {groups}")
     x, y = str(x), str(y)
-    f = freq.assign(**{by: freq[by].astype(str)})
-    wide = f.pivot_table(index="term", columns=by, values="n", aggfunc="sum", fill_value=0)
-    for g in (x, y):
-        if g not in wide.columns:
-            wide[g] = 0
-    wide = wide[[x, y]]
-    wide = wide[wide.sum(axis=1) >= min_count].sort_index()
-    totals = f.drop_duplicates(by).set_index(by)["total"]
-    nx, ny = wide[x].to_numpy(int), wide[y].to_numpy(int)
+    term_sorted, nx, ny, totals = _two_groups(freq, by, x, y, min_count)
     lx, ly = np.unique(nx), np.unique(ny)
     rx = np.searchsorted(lx, nx).astype(float)
     ry = np.searchsorted(ly, ny).astype(float)
     # spread terms sharing a cell on a small sunflower around its centre, alphabetically
-    cell = pd.Series(list(zip(nx, ny)))
-    k = cell.groupby(cell).cumcount().to_numpy()
-    size = cell.map(cell.value_counts()).to_numpy()
+    cell_codes = pd.factorize(nx.astype(np.int64) * (int(ny.max()) + 1 if len(ny) else 1) + ny)[0]
+    k, size = _cumcount_and_size(cell_codes)
     radius = 0.38 * np.sqrt((k + 0.5) / np.maximum(size, 1))
     angle = k * 2.399963  # golden angle
     jx = np.where(size > 1, radius * np.cos(angle), 0.0)
@@ -182,13 +224,7 @@ def term_map(
     ax.scatter(px, py, s=9, c=list(colors), alpha=0.8, linewidths=0, zorder=2)
     both = np.intersect1d(lx, ly)  # equal counts: the line of equal use
     ax.plot(np.searchsorted(lx, both), np.searchsorted(ly, both), color="#cccccc", linewidth=0.8, zorder=0)
-    frame = pd.DataFrame({"term": wide.index.to_numpy(), "nx": nx, "ny": ny, "rx": rx, "ry": ry, "lr": lr, "n": nx + ny})
-    cells = (
-        frame.sort_values("term")
-        .groupby(["nx", "ny"], sort=False)
-        .agg(terms=("term", list), rx=("rx", "first"), ry=("ry", "first"), lr=("lr", "first"), n=("n", "first"))
-        .reset_index()
-    )
+    cells = _cells(term_sorted, cell_codes, nx, ny, rx, ry, lr)
     pick_x = cells[cells["lr"] > 0.5].sort_values(["lr", "n"], ascending=False).head(n_labels)
     pick_y = cells[cells["lr"] < -0.5].sort_values(["lr", "n"], ascending=[True, False]).head(n_labels)
     shared = cells[cells["lr"].abs() <= 0.5].sort_values("n", ascending=False).head(max(2, n_labels // 2))
@@ -221,10 +257,14 @@ def term_map(
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
                 arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "linewidth": 0.5} if dy else None,
             )
-    ax.set_xticks(np.arange(len(lx)))
-    ax.set_xticklabels([str(v) for v in lx], fontsize=7)
-    ax.set_yticks(np.arange(len(ly)))
-    ax.set_yticklabels([str(v) for v in ly], fontsize=7)
+    if len(lx) > 25 or len(ly) > 25:
+        ax.set_xticks(np.arange(len(lx)))
+        ax.set_xticklabels([str(v) for v in lx], fontsize=7)
+        ax.set_yticks(np.arange(len(ly)))
+        ax.set_yticklabels([str(v) for v in ly], fontsize=7)
+    else:  # the same ticks, made when drawn
+        _fixed_ticks(ax.xaxis, np.arange(len(lx)), [str(v) for v in lx], fontsize=7)
+        _fixed_ticks(ax.yaxis, np.arange(len(ly)), [str(v) for v in ly], fontsize=7)
     if len(lx) > 25:
         ax.xaxis.set_major_locator(plt.MaxNLocator(12, integer=True))
         ax.set_xticklabels([str(lx[int(t)]) if 0 <= int(t) < len(lx) else "" for t in ax.get_xticks()])
@@ -239,3 +279,55 @@ def term_map(
     ax.xaxis.label.set_color(cx)
     ax.yaxis.label.set_color(cy)
     return ax
+
+
+def _two_groups(freq: pd.DataFrame, by: str, x: str, y: str, min_count: int):
+    """Terms (sorted) with their counts in groups ``x`` and ``y`` and the groups' totals.
+
+    What ``freq.pivot_table(index="term", columns=by, values="n", aggfunc="sum",
+    fill_value=0)[[x, y]]`` gives (groups compared as text; terms used at least
+    ``min_count`` times in the two together, in sorted order), by NumPy indexing;
+    ``totals`` maps a group (as text) to the ``total`` of its first row.
+    """
+    group = freq[by].astype(str).to_numpy(dtype=object)
+    term_codes, terms = pd.factorize(freq["term"], sort=True)
+    n = freq["n"].to_numpy()
+    counts = {}
+    for g in (x, y):
+        col = np.zeros(len(terms), dtype=n.dtype if len(n) else np.int64)
+        sel = group == g
+        np.add.at(col, term_codes[sel], n[sel])
+        counts[g] = col
+    nx, ny = counts[x].astype(int), counts[y].astype(int)
+    keep = (counts[x] + counts[y]) >= min_count
+    first = {}
+    for g, total in zip(group, freq["total"].to_numpy()):
+        first.setdefault(g, total)
+    return np.asarray(terms, dtype=object)[keep], nx[keep], ny[keep], first
+
+
+def _cumcount_and_size(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's number within its code (0, 1, ... in row order) and the number of rows with its code."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    start = np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]
+    idx = np.arange(len(codes))
+    k = np.empty(len(codes), dtype=np.int64)
+    k[order] = idx - np.maximum.accumulate(np.where(start, idx, 0))
+    size = np.bincount(codes)[codes]
+    return k, size
+
+
+def _cells(terms, codes, nx, ny, rx, ry, lr) -> pd.DataFrame:
+    """One row per cell (pair of counts), in order of first appearance among the sorted terms:
+    ``nx``, ``ny``, ``terms`` (a list, sorted), and ``rx``, ``ry``, ``lr``, ``n`` of its first term."""
+    first = np.full(int(codes.max()) + 1 if len(codes) else 0, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    members: list[list] = [[] for _ in range(len(first))]
+    for code, term in zip(codes.tolist(), terms.tolist()):
+        members[code].append(term)
+    n = nx + ny
+    return pd.DataFrame({"nx": nx[first], "ny": ny[first], "terms": members, "rx": rx[first], "ry": ry[first],
+                         "lr": lr[first], "n": n[first]})
