@@ -9,6 +9,7 @@ of the compounds ``Leica-Punkt`` and ``Leica-Kamera``.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -53,6 +54,11 @@ def table(actors: Mapping | pd.DataFrame | None = None) -> pd.DataFrame:
         if "type" not in frame:
             frame["type"] = "actor"
         return frame[["actor", "type", "pattern"]].reset_index(drop=True)
+    return pd.DataFrame(_rows(actors), columns=["actor", "type", "pattern"])
+
+
+def _rows(actors: Mapping) -> list[tuple]:
+    """``(actor, type, pattern)`` for every pattern of an actor mapping, each checked to be a valid regex."""
     rows = []
     for actor, spec in actors.items():
         if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], (list, tuple)):
@@ -65,7 +71,37 @@ def table(actors: Mapping | pd.DataFrame | None = None) -> pd.DataFrame:
             except re.error as exc:
                 raise ValueError(f"actor {actor!r}: pattern {pattern!r} is not a valid regular expression ({exc})") from exc
             rows.append((actor, kind, pattern))
-    return pd.DataFrame(rows, columns=["actor", "type", "pattern"])
+    return rows
+
+
+def _lists(actors: Mapping | pd.DataFrame | None) -> tuple[list, list, list]:
+    """The actor names, types and patterns of :func:`table` as three lists (without building the table)."""
+    if isinstance(actors, pd.DataFrame):
+        spec = table(actors)
+        return spec["actor"].tolist(), spec["type"].tolist(), spec["pattern"].tolist()
+    rows = _rows(DEFAULT_ACTORS if actors is None else actors)
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+@functools.lru_cache(maxsize=16)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern | None:
+    """One regex finding every pattern at a word start (not after a letter, digit or hyphen) and
+    ending before no letter or digit; the group ``a<i>`` names the pattern that matched.
+
+    The word-start check is the same for every pattern, so when no pattern has a
+    top-level ``|`` (none has a ``|`` at all) it is tested once before the
+    alternatives instead of inside each: the same matches, found without trying
+    every alternative at every position of the text.
+    """
+    if not patterns:
+        return None
+    each = "|".join(f"(?P<a{i}>{p}(?![^\\W_]))" for i, p in enumerate(patterns))
+    if not any("|" in p for p in patterns):
+        try:
+            return re.compile(f"(?<![\\w-])(?:{each})")
+        except re.error:
+            pass
+    return re.compile("|".join(f"(?P<a{i}>(?<![\\w-]){p}(?![^\\W_]))" for i, p in enumerate(patterns)))
 
 
 def mentions(sentences: pd.DataFrame, *, actors: Mapping | pd.DataFrame | None = None, text: str = "text") -> pd.DataFrame:
@@ -88,12 +124,8 @@ def mentions(sentences: pd.DataFrame, *, actors: Mapping | pd.DataFrame | None =
     """
     if text not in sentences.columns:
         raise KeyError(f"mentions(): no column {text!r}; available: {list(sentences.columns)}")
-    spec = table(actors)
-    combined = re.compile(
-        "|".join(f"(?P<a{i}>(?<![\\w-]){p}(?![^\\W_]))" for i, p in enumerate(spec["pattern"]))
-    ) if len(spec) else None
-    names = spec["actor"].tolist()
-    kinds = spec["type"].tolist()
+    names, kinds, patterns = _lists(actors)
+    combined = _combined(tuple(patterns))
     base = sentences["start"].to_numpy() if "start" in sentences else [0] * len(sentences)
     rows = []
     if combined is not None:

@@ -222,6 +222,9 @@ def _scalar_loader() -> yaml.SafeLoader:
     return yaml.SafeLoader("")
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _to_located(node: yaml.Node, source: str) -> _Node:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -240,6 +243,8 @@ def _to_located(node: yaml.Node, source: str) -> _Node:
         return _Node(out, line)
     if isinstance(node, yaml.SequenceNode):
         return _Node([_to_located(n, source) for n in node.value], line)
+    if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        return _Node(node.value, line)  # what the safe constructor gives for a string
     constructor = _scalar_loader()
     try:
         value = constructor.construct_object(node, deep=True)

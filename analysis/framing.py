@@ -53,6 +53,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+try:  # pandas' boxing of one cell in ``Series.to_dict`` (private: without it, rows are read with ``iloc``)
+    from pandas.core.dtypes.cast import maybe_box_native
+except ImportError:  # pragma: no cover - a pandas that moved it
+    maybe_box_native = None
+
 from . import actors as actors_mod
 from . import codebook as cbm
 from . import tokens as tokens_mod
@@ -144,15 +149,9 @@ _ANY_WORD = r"[\w'’\-]*"
 
 
 def _glob_regex(term: str) -> str:
-    out = []
-    for ch in term.lower():
-        if ch == "*":
-            out.append(r"[\w'’\-]*")
-        elif ch == "?":
-            out.append(r"\w")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
+    # ``re.escape`` works character by character, so the literal runs between wildcards are escaped whole
+    return "".join(_ANY_WORD if run == "*" else r"\w" if run == "?" else re.escape(run)
+                   for run in re.split(r"([*?])", term.lower()))
 
 
 @functools.lru_cache(maxsize=None)
@@ -191,8 +190,9 @@ class _Words:
     type_id: np.ndarray    # index into `types`
     start: np.ndarray      # offsets into the unit's text
     end: np.ndarray
-    types: pd.Series       # distinct lower-cased words
-    parts: pd.DataFrame    # type_id, part: the parts of hyphenated types
+    types: np.ndarray      # distinct lower-cased words (object array)
+    part_type: np.ndarray  # the parts of hyphenated types: the type's index ...
+    part: list[str]        # ... and the part (non-empty), in type order
 
     def __len__(self) -> int:
         return len(self.row)
@@ -200,18 +200,22 @@ class _Words:
 
 def _words(texts: pd.Series, tokens: pd.DataFrame | None) -> _Words:
     if tokens is None:
-        frame = pd.DataFrame({"text": texts.to_numpy()})
+        # integer unit ids: the token table's doc_id is the row itself
+        frame = pd.DataFrame({"doc_id": np.arange(len(texts)), "text": texts.to_numpy()})
         tokens = tokens_mod.tokenize(frame)
-        tokens = tokens[tokens["kind"].isin(_WORD_KINDS)]
-        row = tokens["doc_id"].astype(np.int64).to_numpy()
-        start = tokens["start"].to_numpy(dtype=np.int64)
-        end = tokens["end"].to_numpy(dtype=np.int64)
+        kind = tokens["kind"].to_numpy()
+        keep = (kind == _WORD_KINDS[0]) | (kind == _WORD_KINDS[1])
+        row = tokens["doc_id"].to_numpy()[keep].astype(np.int64)
+        start = tokens["start"].to_numpy(dtype=np.int64)[keep]
+        end = tokens["end"].to_numpy(dtype=np.int64)[keep]
+        lower = tokens["lower"].to_numpy()[keep]
     else:
         row = tokens["_row"].to_numpy(dtype=np.int64)
         start = tokens["start"].to_numpy(dtype=np.int64) - tokens["_base"].to_numpy(dtype=np.int64)
         end = tokens["end"].to_numpy(dtype=np.int64) - tokens["_base"].to_numpy(dtype=np.int64)
-    codes, uniques = pd.factorize(tokens["lower"].to_numpy())
-    types = pd.Series(uniques, dtype=object)
+        lower = tokens["lower"].to_numpy()
+    codes, types = pd.factorize(lower)
+    types = np.asarray(types, dtype=object)
     n = len(row)
     if n:
         change = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
@@ -220,17 +224,115 @@ def _words(texts: pd.Series, tokens: pd.DataFrame | None) -> _Words:
         last = np.repeat(change + lengths - 1, lengths)
     else:
         first = last = np.zeros(0, dtype=np.int64)
-    hyphenated = types[types.str.contains("-", regex=False)]
-    parts = hyphenated.str.split("-").explode()
-    parts = pd.DataFrame({"type_id": parts.index.to_numpy(dtype=np.int64), "part": parts.to_numpy()})
-    parts = parts[parts["part"].str.len() > 0]
-    return _Words(row, first, last, codes.astype(np.int64), start, end, types, parts)
+    part_type: list[int] = []
+    part: list[str] = []
+    for i, t in enumerate(types.tolist()):
+        if "-" in t:
+            for p in t.split("-"):
+                if p:
+                    part_type.append(i)
+                    part.append(p)
+    return _Words(row, first, last, codes.astype(np.int64), start, end, types,
+                  np.asarray(part_type, dtype=np.int64), part)
 
 
 @functools.lru_cache(maxsize=None)
 def _compiled(regex: str) -> re.Pattern:
     """A term's regex, compiled once per process (a codebook has more than ``re``'s cache holds)."""
     return re.compile(regex)
+
+
+#: The wildcard ``*`` of a glob (any run of word letters, apostrophes and hyphens), compiled once.
+_ANY_WORD_RX = re.compile(_ANY_WORD)
+_QUANTIFIERS = "?*+{"
+
+
+def _suffix_language(tail: str) -> frozenset[str] | None:
+    """Every string a regex tail such as ``(?:e|en|es)?`` or ``(?:t|et)(?:|e|en)en`` matches in full.
+
+    Only tails made of letter/digit literals and non-capturing groups of plain
+    letter/digit alternatives (each group optionally followed by one ``?``) are
+    understood, which covers the lemma forms of :func:`_lemma_forms`; for any
+    other tail ``None`` is returned (the caller then uses the regex).
+    """
+    language = {""}
+    i, n = 0, len(tail)
+    while i < n:
+        if tail.startswith("(?:", i):
+            close = tail.find(")", i)
+            if close < 0:
+                return None
+            alternatives = tail[i + 3:close].split("|")
+            if not all(a.isalnum() for a in alternatives if a):
+                return None
+            i = close + 1
+            if i < n and tail[i] == "?":
+                alternatives.append("")
+                i += 1
+        elif tail[i].isalnum():
+            alternatives = [tail[i]]
+            i += 1
+        else:
+            return None
+        if i < n and tail[i] in _QUANTIFIERS:
+            return None
+        language = {a + b for a in language for b in alternatives}
+    return frozenset(language)
+
+
+def _infix_test(anchor: str, word: str) -> bool:
+    """``*anchor*`` in full: the anchor occurs with only word letters, apostrophes or hyphens around it."""
+    full = _ANY_WORD_RX.fullmatch
+    k = len(anchor)
+    i = word.find(anchor)
+    while i >= 0:
+        if full(word, 0, i) is not None and full(word, i + k) is not None:
+            return True
+        i = word.find(anchor, i + 1)
+    return False
+
+
+@functools.lru_cache(maxsize=None)
+def _spec_test(regex: str, anchor: str, where: str):
+    """A predicate ``word -> bool`` equal to ``re.fullmatch(regex, word) is not None``.
+
+    The term regexes are literals, a literal followed by a finite set of
+    endings (the lemma forms) or a literal with a wildcard before and/or
+    after it; those are tested with string operations (compiling hundreds of
+    regexes costs more than matching a small vocabulary). Any other regex
+    (e.g. ``sens?r``, ``*bild*qualität*``) is compiled and used as is.
+    """
+    literal = re.escape(anchor)
+    k = len(anchor)
+    full = _ANY_WORD_RX.fullmatch
+    if regex == literal:
+        return lambda word: word == anchor
+    if regex == literal + _ANY_WORD:
+        return lambda word: word.startswith(anchor) and full(word, k) is not None
+    if regex == _ANY_WORD + literal and k:
+        return lambda word: word.endswith(anchor) and full(word, 0, len(word) - k) is not None
+    if regex == _ANY_WORD + literal + _ANY_WORD and k:
+        return functools.partial(_infix_test, anchor)
+    if regex.startswith(literal):
+        endings = _suffix_language(regex[len(literal):])
+        if endings is not None:
+            return lambda word: word.startswith(anchor) and word[k:] in endings
+    match = _compiled(regex).fullmatch
+    return lambda word: match(word) is not None
+
+
+_NO_IDS = np.zeros(0, dtype=np.int64)
+
+
+def _occurrences(text: str, literal: str) -> list[int]:
+    """Start offsets of the non-overlapping occurrences of ``literal`` in ``text`` (as ``re.finditer`` finds them)."""
+    out = []
+    i = text.find(literal)
+    step = max(len(literal), 1)
+    while i >= 0:
+        out.append(i)
+        i = text.find(literal, i + step)
+    return out
 
 
 class _Vocabulary:
@@ -243,8 +345,8 @@ class _Vocabulary:
 
     def __init__(self, words: _Words):
         self.ntypes = len(words.types)
-        strings = words.types.tolist() + words.parts["part"].tolist()
-        ids = np.concatenate([np.arange(self.ntypes, dtype=np.int64), words.parts["type_id"].to_numpy(dtype=np.int64)])
+        strings = words.types.tolist() + words.part
+        ids = np.concatenate([np.arange(self.ntypes, dtype=np.int64), words.part_type])
         self.strings, self.ids = strings, ids
         order = sorted(range(len(strings)), key=strings.__getitem__)
         self.fwd = [strings[i] for i in order]
@@ -254,6 +356,7 @@ class _Vocabulary:
         self.bwd = [rev[i] for i in order]
         self.bwd_ids = ids[np.asarray(order, dtype=np.int64)]
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
+        self._masks: dict[tuple[tuple[str, ...], str], np.ndarray] = {}
         self._joined: str | None = None
         self._offsets = np.zeros(0, dtype=np.int64)
 
@@ -268,33 +371,43 @@ class _Vocabulary:
             if self._joined is None:
                 self._joined = "\n".join(self.strings)
                 self._offsets = np.cumsum([0] + [len(x) + 1 for x in self.strings[:-1]])
-            pos = np.fromiter((m.start() for m in re.finditer(re.escape(anchor), self._joined)), dtype=np.int64)
+            pos = np.asarray(_occurrences(self._joined, anchor), dtype=np.int64)
             idx = np.unique(np.searchsorted(self._offsets, pos, side="right") - 1)
             return [self.strings[i] for i in idx], self.ids[idx]
         return self.strings, self.ids
 
-    def spec_mask(self, regex: str, anchor: str, where: str) -> np.ndarray:
-        """Boolean array over all types for one ``(regex, anchor, where)`` alternative."""
+    def spec_ids(self, regex: str, anchor: str, where: str) -> np.ndarray:
+        """The types (indices, possibly repeated) matching one ``(regex, anchor, where)`` alternative."""
         key = (regex, anchor, where)
-        if key not in self._cache:
+        found = self._cache.get(key)
+        if found is None:
             if regex == _ANY_WORD:
-                out = np.ones(self.ntypes, dtype=bool)
+                found = np.arange(self.ntypes, dtype=np.int64)
             else:
-                out = np.zeros(self.ntypes, dtype=bool)
                 cand, ids = self._candidates(anchor, where)
+                found = _NO_IDS
                 if cand:
-                    match = _compiled(regex).fullmatch
-                    hit = np.fromiter((match(c) is not None for c in cand), dtype=bool, count=len(cand))
-                    out[ids[hit]] = True
-            self._cache[key] = out
-        return self._cache[key]
+                    test = _spec_test(regex, anchor, where)
+                    found = ids[np.fromiter(map(test, cand), dtype=bool, count=len(cand))]
+            self._cache[key] = found
+        return found
 
     def mask(self, terms: Sequence[str], kind: str) -> np.ndarray:
-        """Boolean array over all types: the type (or a part of it) matches one of the terms."""
-        out = np.zeros(self.ntypes, dtype=bool)
-        for term in terms:
-            for spec in _specs(term, kind):
-                out |= self.spec_mask(*spec)
+        """Boolean array over all types: the type (or a part of it) matches one of the terms.
+
+        Computed once per vocabulary for the same terms and kind (phrases share
+        words); the array returned is shared: callers must not change it.
+        """
+        key = (tuple(terms), kind)
+        out = self._masks.get(key)
+        if out is None:
+            out = np.zeros(self.ntypes, dtype=bool)
+            for term in terms:
+                for spec in _specs(term, kind):
+                    found = self.spec_ids(*spec)
+                    if len(found):
+                        out[found] = True
+            self._masks[key] = out
         return out
 
 
@@ -325,7 +438,7 @@ def _negated(words: _Words, vocab: _Vocabulary, cb: Codebook) -> np.ndarray:
     neg_whole = np.zeros_like(neg_mask)
     neg_types = set(w.lower() for w in cb.negation.words)
     idx = np.flatnonzero(neg_mask)
-    neg_whole[idx[np.isin(words.types.iloc[idx].to_numpy(), list(neg_types))]] = True
+    neg_whole[idx[np.isin(words.types[idx], list(neg_types))]] = True
     flag = neg_whole[words.type_id].copy()
     for phrase in cb.negation.except_:
         masks = _phrase_masks(vocab, phrase, "word")
@@ -338,19 +451,42 @@ def _negated(words: _Words, vocab: _Vocabulary, cb: Codebook) -> np.ndarray:
 
 
 def _quote_spans(texts: pd.Series) -> dict[int, list[tuple[int, int]]]:
-    has = texts.str.contains(_QUOTE_CHARS, regex=True).to_numpy(dtype=bool)
     spans: dict[int, list[tuple[int, int]]] = {}
-    for i in np.flatnonzero(has):
-        found = [(m.start(), m.end()) for m in _QUOTE_SPAN.finditer(texts.iat[i]) if m.end() - m.start() > 1]
-        if found:
-            spans[int(i)] = found
+    has_quote = _QUOTE_CHARS.search
+    for i, t in enumerate(texts.tolist()):
+        if has_quote(t) is not None:
+            found = [(m.start(), m.end()) for m in _QUOTE_SPAN.finditer(t) if m.end() - m.start() > 1]
+            if found:
+                spans[i] = found
     return spans
+
+
+#: Up to this many units, :func:`_match` keeps its last results (a notebook asks for the same
+#: matches more than once, e.g. ``code`` and ``evidence`` of the same articles).
+_MEMO_UNITS = 2000
 
 
 def _match(
     texts: pd.Series, cb: Codebook, tokens: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """All indicator matches of a codebook in a series of texts (positional rows)."""
+    """All indicator matches of a codebook in a series of texts (positional rows).
+
+    The matches depend only on the texts (in order) and the codebook, so for
+    small inputs tokenised here they are kept per ``(texts, codebook)`` (the
+    two most recent) and a copy is returned.
+    """
+    if tokens is None and len(texts) <= _MEMO_UNITS:
+        return _match_memo(tuple(texts.tolist()), cb).copy()
+    return _match_texts(texts, cb, tokens)
+
+
+@functools.lru_cache(maxsize=2)
+def _match_memo(texts: tuple[str, ...], cb: Codebook) -> pd.DataFrame:
+    return _match_texts(pd.Series(texts, dtype=object), cb, None)
+
+
+def _match_texts(texts: pd.Series, cb: Codebook, tokens: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`_match` without the memo."""
     words = _words(texts, tokens)
     vocab = _Vocabulary(words)
     negated = _negated(words, vocab, cb)
@@ -360,28 +496,76 @@ def _match(
         for item, inds in groups:
             for ind in inds:
                 pieces.append(_match_indicator(words, vocab, ind, frame.id, item, negated))
-    hits = _stack(pieces) if pieces else pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    hits = hits.drop_duplicates(["row", "frame", "item", "indicator", "start", "end"])
+    return _hits_table(pieces, texts)
+
+
+def _hits_table(pieces: list[dict], texts: pd.Series) -> pd.DataFrame:
+    """The evidence table (:data:`EVIDENCE_COLUMNS`) of the indicators' matches (:func:`_match_indicator`).
+
+    Repeated matches (same unit, frame, item, indicator, start and end) are
+    kept once (the first); each match gets the text it covers, whether it lies
+    inside quotation marks and whether it counts after the negation and quote
+    rules. Rows are sorted by unit, start, frame and indicator (stable). Done on
+    arrays: the per-indicator labels are joined by a piece index.
+    """
+    sizes = np.array([len(p["row"]) for p in pieces], dtype=np.int64)
+    piece = np.repeat(np.arange(len(pieces), dtype=np.int64), sizes)
+    row = np.concatenate([p["row"] for p in pieces]) if pieces else np.zeros(0, dtype=np.int64)
+    start = np.concatenate([p["start"] for p in pieces]) if pieces else np.zeros(0, dtype=np.int64)
+    end = np.concatenate([p["end"] for p in pieces]) if pieces else np.zeros(0, dtype=np.int64)
+    negated = np.concatenate([p["negated"] for p in pieces]) if pieces else np.zeros(0, dtype=bool)
+    labels: dict[tuple, int] = {}
+    label = np.array([labels.setdefault((p["frame"], p["item"], p["indicator"]), len(labels)) for p in pieces],
+                     dtype=np.int64)[piece]
+    if len(row) > 1:  # drop repeated matches, keeping the first (a stable sort keeps equal keys in order)
+        order = np.lexsort((end, start, row, label))
+        k = [x[order] for x in (label, row, start, end)]
+        repeat = np.ones(len(row) - 1, dtype=bool)
+        for x in k:
+            repeat &= x[1:] == x[:-1]
+        if repeat.any():
+            keep = np.ones(len(row), dtype=bool)
+            keep[order[1:][repeat]] = False
+            piece, row, start, end, negated = (x[keep] for x in (piece, row, start, end, negated))
+    n = len(row)
     # the text matched, from the unit's own text
     text_arr = texts.to_numpy()
-    hits["match"] = [text_arr[r][s:e] for r, s, e in zip(hits["row"], hits["start"], hits["end"])]
+    match = np.empty(n, dtype=object) if n else np.zeros(0, dtype=float)
+    if n:
+        match[:] = [text_arr[r][a:b] for r, a, b in zip(row.tolist(), start.tolist(), end.tolist())]
     spans = _quote_spans(texts)
-    quoted = np.zeros(len(hits), dtype=bool)
+    quoted = np.zeros(n, dtype=bool)
     if spans:
-        for k, (r, s) in enumerate(zip(hits["row"].to_numpy(), hits["start"].to_numpy())):
-            for a, b in spans.get(int(r), ()):
-                if a <= s < b:
-                    quoted[k] = True
+        for k_, (r, a) in enumerate(zip(row.tolist(), start.tolist())):
+            for lo, hi in spans.get(r, ()):
+                if lo <= a < hi:
+                    quoted[k_] = True
                     break
-    hits["quoted"] = quoted
-    neg_effect = hits["_negation"].to_numpy()
-    quote_effect = hits["_quotes"].to_numpy()
-    counted = ~((neg_effect == "drop") & hits["negated"].to_numpy())
+    neg_drop = np.array([p["_negation"] == "drop" for p in pieces], dtype=bool)[piece]
+    quote_effect = np.array([p["_quotes"] for p in pieces], dtype=object)[piece]
+    counted = ~(neg_drop & negated)
     counted &= ~((quote_effect == "drop") & quoted)
     counted &= ~((quote_effect == "only") & ~quoted)
-    hits["counted"] = counted
-    hits = hits.sort_values(["row", "start", "frame", "indicator"], kind="stable").reset_index(drop=True)
-    return hits[EVIDENCE_COLUMNS]
+    # sort by unit, start, frame and indicator (the strings by their rank)
+    frame_of = [p["frame"] for p in pieces]
+    indicator_of = [p["indicator"] for p in pieces]
+    frame_rank = {f: i for i, f in enumerate(sorted(set(frame_of)))}
+    indicator_rank = {f: i for i, f in enumerate(sorted(set(indicator_of)))}
+    order = np.lexsort((np.array([indicator_rank[x] for x in indicator_of], dtype=np.int64)[piece],
+                        np.array([frame_rank[x] for x in frame_of], dtype=np.int64)[piece], start, row))
+    piece = piece[order]
+
+    def labels_of(name: str) -> np.ndarray:
+        values = np.empty(len(pieces), dtype=object)
+        values[:] = [p[name] for p in pieces]
+        return values[piece]
+
+    return pd.DataFrame({
+        "row": row[order], "frame": labels_of("frame"), "item": labels_of("item"),
+        "indicator": labels_of("indicator"), "type": labels_of("type"), "match": match[order],
+        "start": start[order], "end": end[order], "negated": negated[order], "quoted": quoted[order],
+        "counted": counted[order],
+    }, columns=EVIDENCE_COLUMNS)
 
 
 def _match_indicator(
@@ -441,21 +625,6 @@ def _match_indicator(
         "_negation": ind.negation,
         "_quotes": ind.quotes,
     }
-
-
-def _stack(pieces: list[dict]) -> pd.DataFrame:
-    """One table of the indicators' matches (:func:`_match_indicator`): array columns joined,
-    text columns repeated per match."""
-    sizes = np.array([len(p["row"]) for p in pieces], dtype=np.int64)
-    columns = {}
-    for name, value in pieces[0].items():
-        if isinstance(value, np.ndarray):
-            columns[name] = np.concatenate([p[name] for p in pieces])
-        else:
-            values = np.empty(len(pieces), dtype=object)
-            values[:] = [p[name] for p in pieces]
-            columns[name] = np.repeat(values, sizes)
-    return pd.DataFrame(columns)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -606,35 +775,67 @@ def code(
     if clash:
         out = out.drop(columns=clash)
     hits = _match(_texts(data, text), cb, _shared_tokens(data, tokens))
-    counted = hits[hits["counted"]]
+    counted = hits["counted"].to_numpy()
+    row, frame_of, item_of = (hits[c].to_numpy()[counted] for c in ("row", "frame", "item"))
     n = len(data)
+    new: dict[str, np.ndarray | list[str]] = {}
     for frame in cb.frames:
-        fh = counted[counted["frame"] == frame.id]
+        in_frame = frame_of == frame.id
+        frame_rows = row[in_frame]
         if frame.items:
+            frame_items = item_of[in_frame]
             yes = np.zeros(n, dtype=np.int64)
             for item in frame.items:
-                rows = fh.loc[fh["item"] == item.id, "row"].unique()
                 col = np.zeros(n, dtype=bool)
-                col[rows] = True
-                out[f"{frame.id}_{item.id}"] = col
+                col[frame_rows[frame_items == item.id]] = True
+                new[f"{frame.id}_{item.id}"] = col
                 yes += col
-            out[f"{frame.id}_score"] = yes / len(frame.items)
-            out[frame.id] = yes >= frame.min_items
+            new[f"{frame.id}_score"] = yes / len(frame.items)
+            new[frame.id] = yes >= frame.min_items
         else:
-            count = np.bincount(fh["row"].to_numpy(dtype=np.int64), minlength=n)[:n] if len(fh) else np.zeros(n)
-            out[frame.id] = count >= frame.min_hits
+            count = np.bincount(frame_rows, minlength=n)[:n] if len(frame_rows) else np.zeros(n)
+            new[frame.id] = count >= frame.min_hits
+    match, start, end = (hits[c].to_numpy()[counted] for c in ("match", "start", "end"))
+    new["evidence"] = _evidence_strings(row, frame_of, match, start, end, n)
+    return _with_columns(out, new)
+
+
+def _with_columns(out: pd.DataFrame, new: dict) -> pd.DataFrame:
+    """``out`` with the columns ``new`` set (``out[name] = values`` for each, in order), added in one step.
+
+    Columns ``out`` already has are replaced in place; the others are joined
+    at the end at once (setting them one by one costs a block insertion each),
+    keeping ``out``'s attrs and flags.
+    """
+    if not out.columns.is_unique:
+        for name, values in new.items():
+            out[name] = values
+        return out
+    for name in [name for name in new if name in out.columns]:
+        out[name] = new.pop(name)
+    if not new:
+        return out
+    result = pd.concat([out, pd.DataFrame(new, index=out.index)], axis=1)
+    result.attrs = out.attrs
+    result.flags.allows_duplicate_labels = out.flags.allows_duplicate_labels
+    return result
+
+
+def _evidence_strings(row: np.ndarray, frame: np.ndarray, match: np.ndarray, start: np.ndarray, end: np.ndarray,
+                      n: int) -> list[str]:
+    """Per unit, its counted matches as ``"frame: match [start:end]; ..."`` (each label once, in order).
+
+    ``row`` is sorted (the matches are sorted by unit); units without a match get ``""``.
+    """
     ev = [""] * n
-    if len(counted):
-        labels = counted["frame"] + ": " + counted["match"] + " [" + counted["start"].astype(str) + ":" + \
-            counted["end"].astype(str) + "]"
-        labelled = pd.DataFrame({"row": counted["row"].to_numpy(), "label": labels.to_numpy()}).drop_duplicates()
-        rows_arr = labelled["row"].to_numpy()  # sorted: hits are sorted by row
-        label_list = labelled["label"].tolist()
-        bounds = np.r_[0, np.flatnonzero(rows_arr[1:] != rows_arr[:-1]) + 1, len(rows_arr)]
+    if len(row):
+        labels = [f"{f}: {m} [{a}:{b}]" for f, m, a, b in zip(frame.tolist(), match.tolist(), start.tolist(),
+                                                               end.tolist())]
+        bounds = np.r_[0, np.flatnonzero(row[1:] != row[:-1]) + 1, len(row)].tolist()
+        rows = row.tolist()
         for a, b in zip(bounds[:-1], bounds[1:]):
-            ev[int(rows_arr[a])] = "; ".join(label_list[a:b])
-    out["evidence"] = ev
-    return out
+            ev[rows[a]] = "; ".join(dict.fromkeys(labels[a:b]))
+    return ev
 
 
 # ------------------------------------------------------------------------------------------------
@@ -685,6 +886,9 @@ def profile(
     data = coded
     if exclude_parts and "part" in data.columns and "part" not in by:
         data = data[~data["part"].isin(list(exclude_parts))]
+    fast = _profile_by_group(data, by, ids)
+    if fast is not None:
+        return fast
     long = data.melt(id_vars=by, value_vars=ids, var_name="frame", value_name="present")
     long["present"] = long["present"].astype(bool)
     out = long.groupby(by + ["frame"], sort=False, observed=True)["present"].agg(n_units="size", n_frame="sum")
@@ -726,6 +930,9 @@ def article_profile(
     data = coded
     if exclude_parts and "part" in data.columns:
         data = data[~data["part"].isin(list(exclude_parts))]
+    fast = _article_profile_by_group(data, by, ids)
+    if fast is not None:
+        return fast
     per_doc = data.groupby([by, "doc_id"], sort=True)[ids].mean()
     long = per_doc.reset_index().melt(id_vars=[by, "doc_id"], value_vars=ids, var_name="frame", value_name="share")
     out = long.groupby([by, "frame"], sort=False).agg(
@@ -736,6 +943,86 @@ def article_profile(
     out = out.sort_values([by, "frame"], kind="stable").reset_index(drop=True)
     out["frame"] = out["frame"].astype(str)
     return out[[by, "frame", "n_articles", "n_with_frame", "share_articles", "mean_share"]]
+
+
+def _group_codes(data: pd.DataFrame, by: list[str]) -> tuple[list[tuple], np.ndarray] | None:
+    """The sorted distinct groups of the ``by`` columns and each row's group number, when every ``by``
+    column passes :func:`_group_values` (so Python sorts the groups as pandas' groupby does); else None."""
+    columns = [_group_values(data[b]) for b in by]
+    if any(c is None for c in columns):
+        return None
+    keys = list(zip(*columns))
+    groups = sorted(set(keys))
+    number = {g: i for i, g in enumerate(groups)}
+    return groups, np.fromiter((number[k] for k in keys), dtype=np.int64, count=len(keys))
+
+
+def _profile_by_group(data: pd.DataFrame, by: list[str], ids: list[str]) -> pd.DataFrame | None:
+    """:func:`profile` counted with ``bincount`` per group (the melt and groupby of the general case).
+
+    Applies to bool frame columns (the output of :func:`code`) and ``by``
+    columns of text or integers; returns None otherwise.
+    """
+    if not len(data) or len(set(by)) < len(by) or set(by) & {"frame", "present", "n_units", "n_frame", "share", *ids}:
+        return None
+    if not all(data[f].dtype == bool for f in ids):
+        return None
+    grouped = _group_codes(data, by)
+    if grouped is None:
+        return None
+    groups, code = grouped
+    k = len(groups)
+    n_units = np.repeat(np.bincount(code, minlength=k), len(ids))
+    n_frame = np.stack([np.bincount(code[data[f].to_numpy()], minlength=k) for f in ids], axis=1).reshape(-1)
+    out: dict = {b: [g[j] for g in groups for _ in ids] for j, b in enumerate(by)}
+    out.update({"frame": ids * k, "n_units": n_units, "n_frame": n_frame, "share": n_frame / n_units})
+    return pd.DataFrame(out)
+
+
+def _kahan_mean(values: list[float]) -> float:
+    """The mean as pandas' grouped ``mean`` computes it: a compensated (Kahan) sum over the values in
+    order, divided by their number (same float operations, so the same result to the last bit)."""
+    total = compensation = 0.0
+    for v in values:
+        y = v - compensation
+        t = total + y
+        compensation = t - total - y
+        if compensation != compensation:
+            compensation = 0.0
+        total = t
+    return total / len(values)
+
+
+def _article_profile_by_group(data: pd.DataFrame, by: str, ids: list[str]) -> pd.DataFrame | None:
+    """:func:`article_profile` computed per article and group in Python (the two groupbys of the general case).
+
+    Applies to bool frame columns and ``by``/``doc_id`` columns of text or
+    integers; the per-article shares are exact (count / sentences) and their
+    mean is taken as pandas takes it (:func:`_kahan_mean`). Returns None otherwise.
+    """
+    names = {"frame", "share", "n_articles", "n_with_frame", "share_articles", "mean_share", "doc_id", *ids}
+    if not len(data) or by in names or not all(data[f].dtype == bool for f in ids):
+        return None
+    grouped = _group_codes(data, [by, "doc_id"])
+    if grouped is None:
+        return None
+    docs, code = grouped  # (group, doc_id) pairs, sorted
+    n_sentences = np.bincount(code, minlength=len(docs)).tolist()
+    hits = [np.bincount(code[data[f].to_numpy()], minlength=len(docs)).tolist() for f in ids]
+    members: dict = {}
+    for i, (group, _) in enumerate(docs):
+        members.setdefault(group, []).append(i)
+    rows = []
+    for group, docs_in in members.items():
+        for j, frame in enumerate(ids):
+            shares = [hits[j][i] / n_sentences[i] for i in docs_in]
+            rows.append((group, frame, len(docs_in), sum(1 for x in shares if x > 0), _kahan_mean(shares)))
+    n_articles = np.array([r[2] for r in rows], dtype=np.int64)
+    n_with = np.array([r[3] for r in rows], dtype=np.int64)
+    return pd.DataFrame({
+        by: [r[0] for r in rows], "frame": [r[1] for r in rows], "n_articles": n_articles, "n_with_frame": n_with,
+        "share_articles": n_with / n_articles, "mean_share": np.array([r[4] for r in rows], dtype=np.float64),
+    })
 
 
 def cooccurrence(
@@ -791,6 +1078,9 @@ def examples(
     """
     ids = _frame_ids(coded, codebook)
     keys = [k for k in ("doc_id", "sentence_id", "part") if k in coded.columns]
+    fast = _examples_by_group(coded, ids, keys, by, n, text)
+    if fast is not None:
+        return fast
     rows = []
     for frame in ids:
         sel = coded[coded[frame].astype(bool)]
@@ -799,6 +1089,42 @@ def examples(
                 ev = "; ".join(e.split(": ", 1)[1] for e in str(r.get("evidence", "")).split("; ")
                                if e.startswith(frame + ": "))
                 rows.append({by: group, "frame": frame, **{k: r[k] for k in keys}, "text": r[text], "evidence": ev})
+    return pd.DataFrame(rows, columns=[by, "frame", *keys, "text", "evidence"])
+
+
+def _examples_by_group(coded: pd.DataFrame, ids: list[str], keys: list[str], by, n: int, text: str
+                       ) -> pd.DataFrame | None:
+    """:func:`examples` from the columns as object arrays (what ``iterrows`` gives), without a groupby per frame.
+
+    Applies to bool frame columns, a ``by`` column of text or integers and
+    unique column names; returns None otherwise.
+    """
+    if (not isinstance(by, str) or by not in coded.columns or not coded.columns.is_unique
+            or by in {*keys, "frame", text, "evidence"} or text not in coded.columns
+            or type(n) is not int or n < 0):
+        return None
+    if not all(coded[f].dtype == bool for f in ids):
+        return None
+    grouped = _group_codes(coded, [by])
+    if grouped is None:
+        return None
+    groups, code = grouped
+    cell = {c: coded[c].to_numpy(dtype=object) for c in dict.fromkeys([*keys, text])}
+    evidence = coded["evidence"].to_numpy(dtype=object) if "evidence" in coded.columns else None
+    rows = []
+    for frame in ids:
+        flagged = np.flatnonzero(coded[frame].to_numpy())
+        shown: dict[int, list[int]] = {}
+        for i in flagged.tolist():
+            taken = shown.setdefault(int(code[i]), [])
+            if len(taken) < n:
+                taken.append(i)
+        for g in sorted(shown):
+            for i in shown[g]:
+                ev = "; ".join(e.split(": ", 1)[1] for e in str(evidence[i] if evidence is not None else "").split("; ")
+                               if e.startswith(frame + ": "))
+                rows.append({by: groups[g][0], "frame": frame, **{k: cell[k][i] for k in keys}, "text": cell[text][i],
+                             "evidence": ev})
     return pd.DataFrame(rows, columns=[by, "frame", *keys, "text", "evidence"])
 
 
@@ -847,6 +1173,9 @@ def markers(
     cb = cbm.load(codebook)
     texts = _texts(data, text)
     hits = _match(texts, cb)
+    fast = _markers_by_group(data, texts, hits, cb, by)
+    if fast is not None:
+        return fast
     hits = hits[hits["counted"]]
     groups = data[by].reset_index(drop=True)
     tok = tokens_mod.tokenize(pd.DataFrame({"text": texts.to_numpy()}))
@@ -868,6 +1197,55 @@ def markers(
     out["example"] = out["example"].fillna("")
     out["per_1000"] = np.where(out["words"] > 0, 1000 * out["n"] / out["words"].where(out["words"] > 0, 1), np.nan)
     return out[by + ["category", "marker", "n", "words", "per_1000", "example"]]
+
+
+# column names markers() uses on the way (a `by` column of the same name takes the general path)
+_MARKER_NAMES = {"category", "marker", "n", "words", "per_1000", "example", "_w", *EVIDENCE_COLUMNS}
+
+
+def _markers_by_group(data: pd.DataFrame, texts: pd.Series, hits: pd.DataFrame, cb: Codebook, by: list[str]
+                      ) -> pd.DataFrame | None:
+    """:func:`markers` counted in one pass over the matches (the groupby and merges of the general case).
+
+    Applies when every ``by`` column holds only text or only integers (no NaN,
+    not categorical), so the groups sort the same in Python; returns None otherwise.
+    """
+    if not len(data) or len(set(by)) < len(by) or set(by) & _MARKER_NAMES:
+        return None
+    columns = []
+    for b in by:
+        col = data[b]
+        values = _group_values(col)
+        if values is None:
+            return None
+        columns.append(values)
+    group_of = list(zip(*columns))
+    frame = pd.DataFrame({"doc_id": np.arange(len(texts)), "text": texts.to_numpy()})
+    tok = tokens_mod.tokenize(frame)
+    is_word = tok["kind"].to_numpy() == "word"
+    n_words = np.bincount(tok["doc_id"].to_numpy()[is_word].astype(np.int64), minlength=len(texts))
+    words: dict[tuple, int] = {}
+    for g, w in zip(group_of, n_words.tolist()):
+        words[g] = words.get(g, 0) + w
+    counted = hits["counted"].to_numpy()
+    text_values = texts.tolist()
+    n: dict[tuple, int] = {}
+    example: dict[tuple, str] = {}
+    for r, frame_id, indicator in zip(*(hits[c].to_numpy()[counted].tolist() for c in ("row", "frame", "indicator"))):
+        key = (group_of[r], frame_id, indicator.split(".")[-1])
+        if key not in n:
+            n[key] = 0
+            example[key] = text_values[r]
+        n[key] += 1
+    all_markers = [(f.id, ind.id.split(".")[-1]) for f in cb.frames for ind in f.all_indicators]
+    grid = [(g, category, marker) for g in sorted(words) for category, marker in all_markers]
+    count = np.array([n.get(k, 0) for k in grid], dtype=np.int64)
+    total = np.array([words[k[0]] for k in grid], dtype=np.int64)
+    per_1000 = np.where(total > 0, 1000 * count / np.where(total > 0, total, 1), np.nan)
+    out = {b: [k[0][j] for k in grid] for j, b in enumerate(by)}
+    out.update({"category": [k[1] for k in grid], "marker": [k[2] for k in grid], "n": count, "words": total,
+                "per_1000": per_1000, "example": [example.get(k, "") for k in grid]})
+    return pd.DataFrame(out, columns=by + ["category", "marker", "n", "words", "per_1000", "example"])
 
 
 #: Cues that show where a statement comes from: source type -> regular expression.
@@ -904,7 +1282,7 @@ def quotes(
     texts = _texts(data, text)
     spans = _quote_spans(texts)
     keys = [k for k in ("doc_id", "sentence_id", "outlet", "part") if k in data.columns]
-    keyframe = data[keys].reset_index(drop=True)
+    key_row = _key_rows(data[keys].reset_index(drop=True))
     rows = []
     who = _actors_per_row(data, texts, actors)
     for r, found in sorted(spans.items()):
@@ -914,17 +1292,33 @@ def quotes(
             outside = outside[:a] + " " * (b - a) + outside[b:]
         src = [name for name, rx in SOURCE_CUES.items() if re.search(rx, outside, re.IGNORECASE)]
         for a, b in found:
-            rows.append({**keyframe.iloc[r].to_dict(), "quote": t[a:b].strip("„“”»«\"‚‘ "), "start": a, "end": b,
+            rows.append({**key_row(r), "quote": t[a:b].strip("„“”»«\"‚‘ "), "start": a, "end": b,
                          "source": ", ".join(src) or "unattributed", "actors": who.get(r, "")})
     return pd.DataFrame(rows, columns=[*keys, "quote", "start", "end", "source", "actors"])
 
 
+def _key_rows(keyframe: pd.DataFrame):
+    """A function ``r -> keyframe.iloc[r].to_dict()``.
+
+    When a column holds objects (text ids), a row is an object Series whose
+    ``to_dict`` boxes each cell with pandas' ``maybe_box_native``; the cells are
+    then read from the columns directly (as ``iloc`` reads them from the
+    blocks) instead of building a Series per row.
+    """
+    if maybe_box_native is not None and keyframe.columns.is_unique and any(dtype == object for dtype in keyframe.dtypes):
+        columns = [(k, keyframe[k].array) for k in keyframe.columns]
+        return lambda r: {k: maybe_box_native(values[r]) for k, values in columns}
+    return lambda r: keyframe.iloc[r].to_dict()
+
+
 def _actors_per_row(data: pd.DataFrame, texts: pd.Series, actors) -> dict[int, str]:
+    """The actors named in each unit (position), in order of their first mention, joined by ", "."""
     frame = pd.DataFrame({"doc_id": np.arange(len(texts)), "sentence_id": 0, "text": texts.to_numpy()})
     found = actors_mod.mentions(frame, actors=actors)
-    if not len(found):
-        return {}
-    return found.groupby("doc_id")["actor"].agg(lambda s: ", ".join(dict.fromkeys(s))).to_dict()
+    named: dict[int, dict] = {}
+    for r, actor in zip(found["doc_id"].tolist(), found["actor"].tolist()):
+        named.setdefault(r, {})[actor] = None
+    return {r: ", ".join(names) for r, names in named.items()}
 
 
 def sources(
@@ -954,18 +1348,21 @@ def sources(
     cues = SOURCE_CUES if cues is None else cues
     texts = _texts(data, text)
     keys = [k for k in ("doc_id", "sentence_id", "outlet", "part") if k in data.columns]
-    keyframe = data[keys].reset_index(drop=True)
+    key_row = _key_rows(data[keys].reset_index(drop=True))
     who = _actors_per_row(data, texts, actors)
-    rows = []
+    values = texts.tolist()
+    found = []
     for name, rx in cues.items():
-        compiled = re.compile(rx, re.IGNORECASE)
-        hit = texts.str.contains(compiled, regex=True).to_numpy(dtype=bool)
-        for r in np.flatnonzero(hit):
-            m = compiled.search(texts.iat[r])
-            rows.append({**keyframe.iloc[r].to_dict(), "source": name, "cue": m.group(0), "actors": who.get(int(r), ""),
-                         "text": texts.iat[r], "_row": int(r)})
-    out = pd.DataFrame(rows, columns=[*keys, "source", "cue", "actors", "text", "_row"])
-    return out.sort_values(["_row", "source"], kind="stable").drop(columns="_row").reset_index(drop=True)
+        search = re.compile(rx, re.IGNORECASE).search
+        for r, t in enumerate(values):
+            m = search(t)
+            if m is not None:
+                found.append((r, name, m.group(0)))
+    # by unit, then source type (stable: a source type named twice keeps the cue order)
+    found.sort(key=lambda f: (f[0], f[1]))
+    rows = [{**key_row(r), "source": name, "cue": cue, "actors": who.get(r, ""), "text": values[r]}
+            for r, name, cue in found]
+    return pd.DataFrame(rows, columns=[*keys, "source", "cue", "actors", "text"])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -989,6 +1386,9 @@ def actor_summary(
     """
     if mentions is None:
         mentions = actors_mod.mentions(sentences, actors=actors)
+    fast = _actor_summary_by_units(sentences, mentions, by)
+    if fast is not None:
+        return fast
     info = sentences[["doc_id", "sentence_id", by, "part"]] if by != "part" else sentences[["doc_id", "sentence_id", "part"]]
     m = mentions.merge(info, on=["doc_id", "sentence_id"], how="left")
     m["caption"] = m["part"].eq("caption")
@@ -998,6 +1398,85 @@ def actor_summary(
     cap = m[m["caption"]].groupby(["actor", by]).size().rename("caption_mentions")
     out = out.join(cap, how="outer").fillna(0).astype(int).reset_index()
     return out.sort_values(["mentions", "actor"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _unit_rows(data: pd.DataFrame) -> dict[tuple, int] | None:
+    """Row position of each ``(doc_id, sentence_id)``; None if a key is missing (NaN) or not unique."""
+    if "doc_id" not in data or "sentence_id" not in data:
+        return None
+    doc, sid = data["doc_id"], data["sentence_id"]
+    if doc.isna().any() or sid.isna().any():
+        return None
+    rows = dict(zip(zip(doc.tolist(), sid.tolist()), range(len(data))))
+    return rows if len(rows) == len(data) else None
+
+
+def _mention_rows(data: pd.DataFrame, mentions: pd.DataFrame) -> list[int] | None:
+    """For each mention, the row of ``data`` with its ``(doc_id, sentence_id)``, when every mention has
+    exactly one such row and the mentions are the table of :func:`analysis.actors.mentions`; else None."""
+    if list(mentions.columns) != actors_mod.MENTION_COLUMNS or not len(mentions):
+        return None
+    rows = _unit_rows(data)
+    if rows is None:
+        return None
+    found = [rows.get(k) for k in zip(mentions["doc_id"].tolist(), mentions["sentence_id"].tolist())]
+    if None in found or not all(type(a) is str for a in mentions["actor"].tolist()):
+        return None
+    return found
+
+
+def _same_type_values(values: list) -> bool:
+    """All text or all integers (values that sort the same in Python as in pandas)."""
+    return all(type(v) is str for v in values) or all(type(v) is int for v in values)
+
+
+def _group_values(column: pd.Series) -> list | None:
+    """The values of a grouping column as a list, when they are all text (object dtype) or all
+    integers (int64): no NaN, and Python sorts them as pandas does. None otherwise."""
+    if column.dtype != object and column.dtype != np.int64:
+        return None
+    values = column.tolist()
+    return values if _same_type_values(values) else None
+
+
+def _actor_summary_by_units(sentences: pd.DataFrame, mentions: pd.DataFrame, by: str) -> pd.DataFrame | None:
+    """:func:`actor_summary` counted per mention (the merge and the groupby of the general case, by lookups).
+
+    Applies when every mention's sentence is found once, the actors are text
+    and the ``by`` values text or integers (no NaN, not categorical); returns
+    None otherwise.
+    """
+    if by in actors_mod.MENTION_COLUMNS or by == "caption" or by not in sentences or "part" not in sentences:
+        return None
+    if sentences[by].dtype != object and sentences[by].dtype != np.int64:
+        return None
+    rows = _mention_rows(sentences, mentions)
+    if rows is None:
+        return None
+    group_of = sentences[by].tolist()
+    part = sentences["part"].tolist()
+    used = [group_of[i] for i in rows]
+    if not _same_type_values(used):
+        return None
+    n_text: dict[tuple, int] = {}
+    units: dict[tuple, set] = {}
+    n_caption: dict[tuple, int] = {}
+    for actor, i, group in zip(mentions["actor"].tolist(), rows, used):
+        key = (actor, group)
+        if part[i] == "caption":
+            n_caption[key] = n_caption.get(key, 0) + 1
+        else:
+            n_text[key] = n_text.get(key, 0) + 1
+            units.setdefault(key, set()).add(i)
+    keys = sorted(n_text.keys() | n_caption.keys())
+    keys.sort(key=lambda k: (-n_text.get(k, 0), k[0]))  # stable: ties keep the (actor, by) order
+    return pd.DataFrame({
+        "actor": [k[0] for k in keys],
+        by: [k[1] for k in keys],
+        "mentions": np.array([n_text.get(k, 0) for k in keys], dtype=np.int64),
+        "sentences": np.array([len(units.get(k, ())) for k in keys], dtype=np.int64),
+        "caption_mentions": np.array([n_caption.get(k, 0) for k in keys], dtype=np.int64),
+    })
 
 
 def actor_frames(
@@ -1030,6 +1509,9 @@ def actor_frames(
         data = data[~data["part"].isin(list(exclude_parts))]
     if mentions is None:
         mentions = actors_mod.mentions(data, actors=actors)
+    fast = _actor_frames_by_units(data, mentions, ids)
+    if fast is not None:
+        return fast
     pairs = mentions[["doc_id", "sentence_id", "actor"]].drop_duplicates()
     m = pairs.merge(data[["doc_id", "sentence_id", *ids]], on=["doc_id", "sentence_id"], how="inner")
     n_actor = m.groupby("actor").size().rename("n_actor")
@@ -1041,3 +1523,29 @@ def actor_frames(
     out = out.sort_values(["n_actor", "actor", "frame"], ascending=[False, True, True], kind="stable")
     out["frame"] = out["frame"].astype(str)
     return out.reset_index(drop=True)[["actor", "frame", "n_sentences", "n_actor", "share"]]
+
+
+def _actor_frames_by_units(data: pd.DataFrame, mentions: pd.DataFrame, ids: list[str]) -> pd.DataFrame | None:
+    """:func:`actor_frames` counted per (sentence, actor) pair (the merge, melt and groupby of the general
+    case, by lookups), when every mention's sentence is found once and the frame columns are bool."""
+    if not all(data[f].dtype == bool for f in ids):
+        return None
+    rows = _mention_rows(data, mentions)
+    if rows is None:
+        return None
+    flags = np.column_stack([data[f].to_numpy() for f in ids]).astype(np.int64) if ids else np.zeros((len(data), 0))
+    per_actor: dict[str, list[int]] = {}
+    for actor, i in dict.fromkeys(zip(mentions["actor"].tolist(), rows)):  # each sentence once per actor
+        per_actor.setdefault(actor, []).append(i)
+    n_actor = {a: len(r) for a, r in per_actor.items()}
+    present = {a: flags[np.asarray(r, dtype=np.int64)].sum(axis=0) for a, r in per_actor.items()}
+    actors = sorted(per_actor, key=lambda a: (-n_actor[a], a))
+    n_sentences = np.array([present[a][j] for a in actors for j in range(len(ids))], dtype=np.int64)
+    n = np.repeat(np.array([n_actor[a] for a in actors], dtype=np.int64), len(ids))
+    return pd.DataFrame({
+        "actor": np.repeat(np.array(actors, dtype=object), len(ids)),
+        "frame": np.array(ids * len(actors), dtype=object),
+        "n_sentences": n_sentences,
+        "n_actor": n,
+        "share": n_sentences / n,
+    })

@@ -32,6 +32,7 @@ intervals are appropriate? *BMC Medical Research Methodology*, 16, 93.
 """
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -210,28 +211,38 @@ def read_sheet(
                          f"{list(table.columns)}. Export a fresh sheet with reliability.export_sheet().")
     table["sentence_id"] = pd.to_numeric(table["sentence_id"], errors="raise").astype(int)
     for f in cb.frame_ids:
-        raw = table[f].astype(str).str.strip().str.lower()
-        is_true = raw.isin(TRUE_VALUES)
-        is_false = raw.isin(FALSE_VALUES)
-        is_blank = raw.eq("") | raw.eq("nan")
-        bad = ~(is_true | is_false | is_blank)
+        is_true, is_blank, bad = _read_cells(table[f])
         if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
+            i = int(np.flatnonzero(bad)[0])
             raise ValueError(
                 f"{path.name}, row {i + 2}, column {f!r}: cannot read {table[f].iat[i]!r} as yes/no "
                 f"({int(bad.sum())} such cell(s)). Write 1 or x for present, 0 or leave it empty for absent."
             )
         if blank == "absent":
-            table[f] = is_true.to_numpy()
+            table[f] = is_true
         else:
-            col = pd.array(is_true.to_numpy(), dtype="boolean")
-            col[is_blank.to_numpy()] = pd.NA
+            col = pd.array(is_true, dtype="boolean")
+            col[is_blank] = pd.NA
             table[f] = col
     if table.duplicated(list(_KEYS)).any():
         dup = table.loc[table.duplicated(list(_KEYS), keep=False), list(_KEYS)].head(3).to_dict("records")
         raise ValueError(f"{path.name}: the same (doc_id, sentence_id) appears more than once, e.g. {dup}; "
                          "keep one row per unit.")
     return table
+
+
+def _read_cells(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which cells of a sheet column say yes, which are blank and which are unreadable (three bool arrays).
+
+    A cell is read as its text (``str``, as ``astype(str)``), stripped of white
+    space and lower-cased; ``""`` and ``"nan"`` are blank.
+    """
+    raw = [v.strip().lower() for v in column.astype(str).tolist()]
+    n = len(raw)
+    is_true = np.fromiter((v in TRUE_VALUES for v in raw), dtype=bool, count=n)
+    is_false = np.fromiter((v in FALSE_VALUES for v in raw), dtype=bool, count=n)
+    is_blank = np.fromiter((v == "" or v == "nan" for v in raw), dtype=bool, count=n)
+    return is_true, is_blank, ~(is_true | is_false | is_blank)
 
 
 def alpha(
@@ -283,19 +294,58 @@ def alpha(
     value = _alpha(m, level)
     low = high = np.nan
     if n_boot and m.shape[1] > 1 and not np.isnan(value):
-        rng = np.random.default_rng(seed)
         if level == "nominal":
             # vectorised: a replicate's coincidence matrix is the weighted sum of the units' contributions
             contrib = _coincidences(m)
-            weights = rng.multinomial(m.shape[1], np.full(m.shape[1], 1 / m.shape[1]), size=n_boot)
-            reps = _alpha_from_coincidences(weights @ contrib)
+            reps = _alpha_from_coincidences(_weighted_sums(_bootstrap_weights(seed, m.shape[1], n_boot), contrib))
         else:
+            rng = np.random.default_rng(seed)
             reps = np.asarray([_alpha(m[:, rng.integers(0, m.shape[1], m.shape[1])], level) for _ in range(n_boot)])
         # a replicate without variation has no alpha and is left out
         reps = reps[~np.isnan(reps)]
         if len(reps):
             low, high = np.quantile(reps, [(1 - ci) / 2, 1 - (1 - ci) / 2])
     return {"alpha": value, "low": float(low), "high": float(high), "n_units": int(m.shape[1])}
+
+
+def _draw_weights(seed, n_units: int, n_boot: int) -> np.ndarray:
+    """How often each unit is drawn in each bootstrap replicate (n_boot x n_units), from ``default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    return rng.multinomial(n_units, np.full(n_units, 1 / n_units), size=n_boot)
+
+
+@functools.lru_cache(maxsize=8)
+def _memo_weights(seed: int, n_units: int, n_boot: int) -> np.ndarray:
+    weights = _draw_weights(seed, n_units, n_boot)
+    weights.flags.writeable = False
+    return weights
+
+
+def _bootstrap_weights(seed, n_units: int, n_boot: int) -> np.ndarray:
+    """:func:`_draw_weights`, drawn once per process for an integer seed.
+
+    The draws depend only on the seed and the two sizes, and :func:`agreement`
+    asks for the same ones for every frame (same units, same seed), so they are
+    kept (read-only). Any other seed (None, a generator, a sequence) is drawn anew.
+    """
+    if type(seed) is int:
+        return _memo_weights(seed, n_units, n_boot)
+    return _draw_weights(seed, n_units, n_boot)
+
+
+def _weighted_sums(weights: np.ndarray, contrib: np.ndarray) -> np.ndarray:
+    """``weights @ contrib`` (replicates x units times units x cells).
+
+    With two coders per unit every contribution is a whole number, so each sum
+    is an exact integer below 2**53, the same in any order of summation; it is
+    then computed in integers, which spares a BLAS call (whose worker threads
+    keep spinning, and using CPU, for a while after it). Otherwise BLAS as before.
+    """
+    whole = contrib.astype(np.int64)
+    if (np.array_equal(whole, contrib) and (whole >= 0).all() and weights.dtype.kind in "iu"
+            and float(weights.sum(axis=1).max(initial=0)) * float(whole.max(initial=0)) < 2.0 ** 53):
+        return (weights @ whole).astype(np.float64)
+    return weights @ contrib
 
 
 def _coincidences(m: np.ndarray) -> np.ndarray:
@@ -348,9 +398,47 @@ def _normalise_keys(table: pd.DataFrame, keys: Sequence[str]) -> None:
         table["sentence_id"] = table["sentence_id"].astype(int)
 
 
+def _unit_keys(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
+    """The normalised ``doc_id`` (text) and ``sentence_id`` (integer) of each row, and the pairs of both."""
+    doc = table["doc_id"].astype(str).to_numpy()
+    sid = table["sentence_id"].astype(int).to_numpy()
+    return doc, sid, list(zip(doc.tolist(), sid.tolist()))
+
+
+def _paired_by_lookup(auto: pd.DataFrame, human: pd.DataFrame, frames: list[str], keys: Sequence[str]
+                      ) -> pd.DataFrame | None:
+    """What the outer merge in :func:`_paired` gives when both sides code the same units once each.
+
+    Applies to the default keys and frame columns of NumPy dtypes (bool, as
+    :func:`analysis.framing.code` and :func:`read_sheet` give them); the rows
+    are the units sorted by (doc_id, sentence_id), as an outer merge sorts its
+    keys. Returns None when it does not apply (the merge is used then).
+    """
+    if tuple(keys) != _KEYS or set(frames) & set(_KEYS):
+        return None
+    if not all(isinstance(t[f].dtype, np.dtype) for t in (auto, human) for f in frames):
+        return None
+    doc, sid, unit_a = _unit_keys(auto)
+    _, _, unit_h = _unit_keys(human)
+    row_h = dict(zip(unit_h, range(len(unit_h))))
+    if len(unit_a) != len(unit_h) or len(row_h) != len(unit_h) or len(set(unit_a)) != len(unit_a):
+        return None
+    if any(u not in row_h for u in unit_a):
+        return None
+    ia = np.array(sorted(range(len(unit_a)), key=unit_a.__getitem__), dtype=np.int64)
+    ih = np.array([row_h[unit_a[i]] for i in ia], dtype=np.int64)
+    data = {"doc_id": doc[ia], "sentence_id": sid[ia]}
+    data.update({f"{f}_auto": auto[f].to_numpy()[ia] for f in frames})
+    data.update({f"{f}_human": human[f].to_numpy()[ih] for f in frames})
+    return pd.DataFrame(data)
+
+
 def _paired(auto: pd.DataFrame, human: pd.DataFrame, frames: list[str], keys: Sequence[str], missing: str) -> pd.DataFrame:
     _require(auto, [*keys, *frames], "agreement (auto)")
     _require(human, [*keys, *frames], "agreement (human)")
+    fast = _paired_by_lookup(auto, human, frames, keys)
+    if fast is not None:
+        return fast
     a = auto[[*keys, *frames]].copy()
     h = human[[*keys, *frames]].copy()
     for t in (a, h):
@@ -413,14 +501,9 @@ def agreement(
     rows = []
     stacked_a, stacked_h = [], []
     for f in frames:
-        a = pairs[f"{f}_auto"].astype("boolean")
-        h = pairs[f"{f}_human"].astype("boolean")
-        ok = (a.notna() & h.notna()).to_numpy()
-        av, hv = a.to_numpy(dtype=bool, na_value=False)[ok], h.to_numpy(dtype=bool, na_value=False)[ok]
+        av, hv, matrix = _decisions(pairs[f"{f}_auto"], pairs[f"{f}_human"])
         stacked_a.append(av)
         stacked_h.append(hv)
-        matrix = np.vstack([a.astype("Float64").to_numpy(dtype=float, na_value=np.nan),
-                            h.astype("Float64").to_numpy(dtype=float, na_value=np.nan)])
         rows.append({"frame": f, **_scores(av, hv), **_alpha_cols(alpha(matrix, n_boot=n_boot, seed=seed))})
     av, hv = np.concatenate(stacked_a), np.concatenate(stacked_h)
     micro = {"frame": "micro", **_scores(av, hv)}
@@ -438,6 +521,21 @@ def agreement(
         ["frame", "n", "n_auto", "n_human", "tp", "fp", "fn", "agreement", "alpha", "alpha_low", "alpha_high",
          "precision", "recall", "f1"]
     ]
+
+
+def _decisions(auto: pd.Series, human: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One frame's two codings: the decisions of the units both coded (two bool arrays) and the
+    2 x units reliability matrix for :func:`alpha` (1.0/0.0, NaN where a side did not code the unit)."""
+    if auto.dtype == bool and human.dtype == bool:  # nothing missing (framing.code, read_sheet's default)
+        av, hv = auto.to_numpy(), human.to_numpy()
+        return av, hv, np.vstack([av.astype(float), hv.astype(float)])
+    a = auto.astype("boolean")
+    h = human.astype("boolean")
+    ok = (a.notna() & h.notna()).to_numpy()
+    av, hv = a.to_numpy(dtype=bool, na_value=False)[ok], h.to_numpy(dtype=bool, na_value=False)[ok]
+    matrix = np.vstack([a.astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+                        h.astype("Float64").to_numpy(dtype=float, na_value=np.nan)])
+    return av, hv, matrix
 
 
 def _alpha_cols(res: dict) -> dict:
@@ -478,20 +576,79 @@ def disagreements(
     frames = cbm.load(codebook).frame_ids
     pairs = _paired(auto, human, frames, keys, missing)
     extra = [c for c in (text, "evidence") if c in auto.columns]
-    info = auto[[*keys, *extra]].copy()
-    _normalise_keys(info, keys)
-    pairs = pairs.merge(info, on=list(keys), how="left")
+    pairs = _with_info(pairs, auto, keys, extra)
+    rows = _difference_rows(pairs, frames, keys, extra, text)
+    if rows is None:
+        rows = []
+        for f in frames:
+            diff = _differ(pairs[f"{f}_auto"], pairs[f"{f}_human"])
+            for _, r in pairs[diff].iterrows():
+                ev = ""
+                if "evidence" in pairs.columns and isinstance(r["evidence"], str):
+                    ev = "; ".join(e.split(": ", 1)[1] for e in r["evidence"].split("; ") if e.startswith(f + ": "))
+                rows.append({**{k: r[k] for k in keys}, "frame": f, "auto": bool(r[f"{f}_auto"]),
+                             "human": bool(r[f"{f}_human"]),
+                             "kind": "false positive" if bool(r[f"{f}_auto"]) else "false negative",
+                             "text": r[text] if text in pairs.columns else "", "evidence": ev})
+    return pd.DataFrame(rows, columns=[*keys, "frame", "auto", "human", "kind", "text", "evidence"])
+
+
+def _difference_rows(pairs: pd.DataFrame, frames: list[str], keys: Sequence[str], extra: list[str], text: str
+                     ) -> list[dict] | None:
+    """The rows of :func:`disagreements` read from the columns as object arrays, which is what
+    ``iterrows`` gives for a table holding text (the default keys); None where that does not apply."""
+    if tuple(keys) != _KEYS or not pairs.columns.is_unique or (text in pairs.columns and text not in [*keys, *extra]):
+        return None
+    values = {c: pairs[c].to_numpy(dtype=object) for c in dict.fromkeys([*keys, *extra])}
     rows = []
     for f in frames:
-        a = pairs[f"{f}_auto"].astype("boolean")
-        h = pairs[f"{f}_human"].astype("boolean")
-        diff = (a != h).fillna(False).to_numpy(dtype=bool)
-        for _, r in pairs[diff].iterrows():
+        auto_f = pairs[f"{f}_auto"].to_numpy(dtype=object)
+        human_f = pairs[f"{f}_human"].to_numpy(dtype=object)
+        for i in np.flatnonzero(_differ(pairs[f"{f}_auto"], pairs[f"{f}_human"])):
             ev = ""
-            if "evidence" in pairs.columns and isinstance(r["evidence"], str):
-                ev = "; ".join(e.split(": ", 1)[1] for e in r["evidence"].split("; ") if e.startswith(f + ": "))
-            rows.append({**{k: r[k] for k in keys}, "frame": f, "auto": bool(r[f"{f}_auto"]),
-                         "human": bool(r[f"{f}_human"]),
-                         "kind": "false positive" if bool(r[f"{f}_auto"]) else "false negative",
-                         "text": r[text] if text in pairs.columns else "", "evidence": ev})
-    return pd.DataFrame(rows, columns=[*keys, "frame", "auto", "human", "kind", "text", "evidence"])
+            if "evidence" in pairs.columns and isinstance(values["evidence"][i], str):
+                ev = "; ".join(e.split(": ", 1)[1] for e in values["evidence"][i].split("; ") if e.startswith(f + ": "))
+            rows.append({**{k: values[k][i] for k in keys}, "frame": f, "auto": bool(auto_f[i]),
+                         "human": bool(human_f[i]),
+                         "kind": "false positive" if bool(auto_f[i]) else "false negative",
+                         "text": values[text][i] if text in pairs.columns else "", "evidence": ev})
+    return rows
+
+
+def _differ(auto: pd.Series, human: pd.Series) -> np.ndarray:
+    """Where the two codings of a frame differ (a unit one side did not code never differs)."""
+    if auto.dtype == bool and human.dtype == bool:
+        return auto.to_numpy() != human.to_numpy()
+    a = auto.astype("boolean")
+    h = human.astype("boolean")
+    return (a != h).fillna(False).to_numpy(dtype=bool)
+
+
+def _with_info(pairs: pd.DataFrame, auto: pd.DataFrame, keys: Sequence[str], extra: list[str]) -> pd.DataFrame:
+    """``pairs`` with the ``extra`` columns of ``auto`` (text, evidence) of the same unit: a left merge on the keys."""
+    found = _info_by_lookup(pairs, auto, keys, extra)
+    if found is not None:
+        return found
+    info = auto[[*keys, *extra]].copy()
+    _normalise_keys(info, keys)
+    return pairs.merge(info, on=list(keys), how="left")
+
+
+def _info_by_lookup(pairs: pd.DataFrame, auto: pd.DataFrame, keys: Sequence[str], extra: list[str]
+                    ) -> pd.DataFrame | None:
+    """The left merge of :func:`_with_info` as a lookup, when every unit of ``pairs`` is found exactly
+    once in ``auto`` (default keys, NumPy-typed extra columns); None otherwise."""
+    if (tuple(keys) != _KEYS or set(extra) & set(pairs.columns)
+            or not all(isinstance(auto[c].dtype, np.dtype) for c in extra)):
+        return None
+    _, _, unit_a = _unit_keys(auto)
+    row_a = dict(zip(unit_a, range(len(unit_a))))
+    if len(row_a) != len(unit_a):
+        return None
+    idx = [row_a.get(u, -1) for u in zip(pairs["doc_id"].tolist(), pairs["sentence_id"].tolist())]
+    if -1 in idx:
+        return None
+    take = np.array(idx, dtype=np.int64)
+    data = {c: pairs[c] for c in pairs.columns}
+    data.update({c: auto[c].to_numpy()[take] for c in extra})
+    return pd.DataFrame(data)

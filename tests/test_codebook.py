@@ -184,3 +184,43 @@ def test_from_dict_and_indicator_table():
     assert table["item"].tolist()[1] == "q1"
     with pytest.raises(CodebookError, match=r"<dict>, line \d+: frame 'a'"):
         codebook.from_dict({"codebook": "d", "frames": [{"id": "a", "indicators": [{"type": "x", "terms": ["y"]}]}]})
+
+
+def _plain(node):
+    """A located YAML tree as plain values: (type, value, line) at the leaves."""
+    if isinstance(node.value, dict):
+        return {k: _plain(v) for k, v in node.value.items()}
+    if isinstance(node.value, list):
+        return [_plain(v) for v in node.value]
+    return (type(node.value).__name__, node.value, node.line)
+
+
+def test_strings_are_read_as_the_safe_constructor_reads_them(monkeypatch):
+    import yaml
+
+    from analysis import paths
+
+    odd = textwrap.dedent("""
+        plain: Preis
+        quoted: "ja"
+        yes_no: [yes, no, on, "off", ~, null, "null"]
+        numbers: [1, "2", 3.5, 1e3, 0x1F, "0x1F", 2024-05-01]
+        block: |
+          zwei
+          Zeilen
+        folded: >
+          eins
+          zwei
+        tagged: !!str 12
+        empty: ""
+        """)
+    texts = [odd] + [(paths.CODEBOOKS / f"{name}.yaml").read_text(encoding="utf-8") for name in codebook.available()]
+    for text in texts:
+        node = yaml.compose(text, Loader=codebook._COMPOSER)
+        fast = _plain(codebook._to_located(node, "x"))
+        with monkeypatch.context() as m:
+            m.setattr(codebook, "_STR_TAG", "no such tag")  # every scalar through the safe constructor
+            assert _plain(codebook._to_located(node, "x")) == fast
+    assert fast != {}
+    assert _plain(codebook._to_located(yaml.compose(odd, Loader=codebook._COMPOSER), "x"))["yes_no"][:4] == [
+        ("bool", True, 4), ("bool", False, 4), ("bool", True, 4), ("str", "off", 4)]

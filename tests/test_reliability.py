@@ -136,3 +136,79 @@ def test_vectorised_nominal_alpha_equals_the_krippendorff_package():
     ours_2011 = reliability._alpha_from_coincidences(
         reliability._coincidences(np.asarray(KRIPPENDORFF_2011)[:, :11]).sum(axis=0, keepdims=True))[0]
     assert ours_2011 == pytest.approx(0.743, abs=5e-4)
+
+
+# ---------------------------------------------------------------- fast paths: the same results as the general code
+
+
+def test_bootstrap_weights_are_drawn_once_per_integer_seed():
+    w = reliability._bootstrap_weights(0, 38, 1000)
+    assert np.array_equal(w, np.random.default_rng(0).multinomial(38, np.full(38, 1 / 38), size=1000))
+    assert reliability._bootstrap_weights(0, 38, 1000) is w and not w.flags.writeable
+    assert not np.array_equal(reliability._bootstrap_weights(1, 38, 1000), w)
+    # anything but an int seed is drawn anew (None: fresh entropy each time)
+    fresh = [reliability._bootstrap_weights(None, 38, 1000) for _ in range(2)]
+    assert not np.array_equal(*fresh)
+    gen = np.random.default_rng(5)
+    assert np.array_equal(reliability._bootstrap_weights(gen, 10, 20),
+                          np.random.default_rng(5).multinomial(10, np.full(10, 0.1), size=20))
+
+
+def _seed_coding():
+    s = corpus.sentences(corpus.load(paths.SEEDS))
+    human = reliability.read_sheet(paths.PACKAGE_DATA / "framing" / "seeds_human_coding.csv")
+    return framing.code(s), human
+
+
+def test_agreement_and_disagreements_equal_the_merge_based_code(monkeypatch):
+    coded, human = _seed_coding()
+    shuffled = human.sample(frac=1.0, random_state=3)
+    calls = {
+        "agreement": lambda: reliability.agreement(coded, human, n_boot=200, seed=4),
+        "agreement_shuffled": lambda: reliability.agreement(coded, shuffled, n_boot=200, seed=4),
+        "disagreements": lambda: reliability.disagreements(coded, human),
+        "disagreements_shuffled": lambda: reliability.disagreements(coded.iloc[::-1], shuffled),
+        "disagreements_no_evidence": lambda: reliability.disagreements(coded.drop(columns="evidence"), human),
+    }
+    fast = {k: f() for k, f in calls.items()}
+    assert len(fast["disagreements"]) > 5
+    for name in ("_paired_by_lookup", "_info_by_lookup", "_difference_rows"):
+        monkeypatch.setattr(reliability, name, lambda *args, **kwargs: None)
+    for k, f in calls.items():
+        pd.testing.assert_frame_equal(fast[k], f(), check_exact=True, obj=k)
+    # bool columns read directly equal the nullable-boolean route
+    frames = framing.frame_columns()
+    as_boolean = {f: "boolean" for f in frames}
+    pd.testing.assert_frame_equal(fast["agreement"], reliability.agreement(
+        coded.astype(as_boolean), human.astype(as_boolean), n_boot=200, seed=4), check_exact=True)
+    pd.testing.assert_frame_equal(fast["disagreements"], reliability.disagreements(
+        coded.astype(as_boolean), human.astype(as_boolean)), check_exact=True)
+
+
+def test_sheet_cells_are_read_as_pandas_string_methods_read_them():
+    column = pd.Series([" 1", "X", "ja ", "Nein", "", "nan", "0.0", "TRUE", "vielleicht", "-", "2", " ", np.nan, 1.0],
+                       dtype=object)
+    raw = column.astype(str).str.strip().str.lower()
+    is_true, is_blank, bad = reliability._read_cells(column)
+    assert is_true.tolist() == raw.isin(reliability.TRUE_VALUES).tolist()
+    assert is_blank.tolist() == (raw.eq("") | raw.eq("nan")).tolist()
+    assert bad.tolist() == (~(raw.isin(reliability.TRUE_VALUES) | raw.isin(reliability.FALSE_VALUES) | raw.eq("")
+                              | raw.eq("nan"))).tolist()
+    assert bad.sum() == 2 and is_true.sum() == 5
+
+
+def test_bootstrap_sums_in_integers_equal_the_blas_product(monkeypatch):
+    rng = np.random.default_rng(2)
+    weights = reliability._bootstrap_weights(0, 266, 1000)
+    whole = rng.integers(0, 3, (266, 4)).astype(float)  # two coders: whole-number contributions
+    assert np.array_equal(reliability._weighted_sums(weights, whole), weights @ whole)
+    fractional = whole / 3  # three coders: 1/(m_u - 1) = 1/2 ... the product is used as it was
+    assert np.array_equal(reliability._weighted_sums(weights, fractional), weights @ fractional)
+    coded, human = _seed_coding()
+    fast = reliability.agreement(coded, human, n_boot=1000, seed=0)
+    three = reliability.alpha(KRIPPENDORFF_2011, n_boot=300, seed=2)
+    monkeypatch.setattr(reliability, "_weighted_sums", lambda w, c: w @ c)
+    pd.testing.assert_frame_equal(fast, reliability.agreement(coded, human, n_boot=1000, seed=0), check_exact=True)
+    assert reliability.alpha(KRIPPENDORFF_2011, n_boot=300, seed=2) == three
+    rows = fast[fast["frame"] != "macro"]
+    assert rows["alpha_low"].notna().all() and (rows["alpha_low"] < rows["alpha_high"]).sum() >= 5

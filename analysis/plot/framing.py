@@ -55,6 +55,51 @@ def _annotated_grid(ax, values: np.ndarray, text: np.ndarray, xlabels, ylabels, 
     return im
 
 
+def _text_values(column: pd.Series) -> list[str] | None:
+    """``column.astype(str)`` as a list, for columns of text (object dtype, every value a str) or int64;
+    None for any other column (the caller then uses pandas)."""
+    if column.dtype == np.int64:
+        return [str(v) for v in column.tolist()]
+    if column.dtype == object:
+        values = column.tolist()
+        if all(type(v) is str for v in values):
+            return values
+    return None
+
+
+def _profile_cells(profile: pd.DataFrame, rows: list[str], frames: list[str]):
+    """The cells of :func:`frame_heatmap` without pivot tables: the row labels (the ``rows`` values joined
+    by " · ", in order of appearance), the share and count grids (NaN share and 0 count where a row lacks a
+    frame) and each row's first ``n_units``. None when a (row, frame) pair repeats, a column is of another
+    type than the profile's, or a ``rows`` column is neither text nor int64 (the pandas way then decides)."""
+    if not all(c in profile.columns for c in ("frame", "share", "n_frame", "n_units", *rows)):
+        return None
+    if (profile["share"].dtype != np.float64 or profile["n_frame"].dtype != np.int64
+            or profile["n_units"].dtype != np.int64 or "_row" in profile.columns):
+        return None
+    columns = [_text_values(profile[r]) for r in rows]
+    if any(c is None for c in columns) or _text_values(profile["frame"]) is None:
+        return None
+    keys = [" · ".join(parts) for parts in zip(*columns)]
+    order = list(dict.fromkeys(keys))
+    at_row = {k: i for i, k in enumerate(order)}
+    at_frame = {f: j for j, f in enumerate(frames)}
+    share = np.full((len(order), len(frames)), np.nan)
+    count = np.zeros((len(order), len(frames)))
+    units: dict[str, int] = {}
+    seen = set()
+    for key, frame, s, c, n in zip(keys, profile["frame"].tolist(), profile["share"].tolist(),
+                                   profile["n_frame"].tolist(), profile["n_units"].tolist()):
+        cell = (at_row[key], at_frame[frame])
+        if cell in seen:
+            return None
+        seen.add(cell)
+        share[cell] = s
+        count[cell] = c
+        units.setdefault(key, n)
+    return order, share, count, [units[k] for k in order]
+
+
 def frame_heatmap(
     profile: pd.DataFrame,
     *,
@@ -76,21 +121,57 @@ def frame_heatmap(
     """
     rows = [rows] if isinstance(rows, str) else list(rows)
     frames = list(dict.fromkeys(profile["frame"]))
-    keyed = profile.assign(_row=profile[rows].astype(str).agg(" · ".join, axis=1))
-    order = list(dict.fromkeys(keyed["_row"]))
-    share = keyed.pivot(index="_row", columns="frame", values="share").reindex(index=order, columns=frames)
-    count = keyed.pivot(index="_row", columns="frame", values="n_frame").reindex(index=order, columns=frames)
-    units = keyed.groupby("_row", sort=False)["n_units"].first().reindex(order)
+    cells = _profile_cells(profile, rows, frames)
+    if cells is None:
+        keyed = profile.assign(_row=profile[rows].astype(str).agg(" · ".join, axis=1))
+        order = list(dict.fromkeys(keyed["_row"]))
+        share = keyed.pivot(index="_row", columns="frame", values="share").reindex(index=order, columns=frames)
+        count = keyed.pivot(index="_row", columns="frame", values="n_frame").reindex(index=order, columns=frames)
+        units = keyed.groupby("_row", sort=False)["n_units"].first().reindex(order)
+        cells = order, share.to_numpy(dtype=float), count.fillna(0).to_numpy(), list(units)
+    order, share_values, count_values, units = cells
     text = np.array([[f"{s:.0%}\n({int(c)})" if not np.isnan(s) else "" for s, c in zip(sr, cr)]
-                     for sr, cr in zip(share.to_numpy(), count.fillna(0).to_numpy())])
+                     for sr, cr in zip(share_values, count_values)])
     ax = _new_ax(ax, (1.0 + 0.85 * len(frames), 0.9 + 0.55 * len(order)))
     ylabels = [f"{r} (n={int(n)})" for r, n in zip(order, units)]
-    _annotated_grid(ax, share.to_numpy(dtype=float), text, [_label(f, labels) for f in frames], ylabels,
-                    cmap="Blues", vmin=0, vmax=max(0.5, float(np.nanmax(share.to_numpy(dtype=float))) if share.size else 1),
+    _annotated_grid(ax, share_values, text, [_label(f, labels) for f in frames], ylabels,
+                    cmap="Blues", vmin=0, vmax=max(0.5, float(np.nanmax(share_values)) if share_values.size else 1),
                     cbar_label="share of sentences")
     if title:
         ax.set_title(title)
     return ax
+
+
+def _profile_bars(profile: pd.DataFrame, by: str, frames: list[str]) -> dict | None:
+    """For each group (``by`` as text, in order of appearance) of :func:`frame_profile`: the shares per
+    frame (a Series as ``set_index("frame").reindex(frames)["share"].fillna(0)`` gives it), the counts
+    (0 where missing) and the first ``n_units`` in frame order (0 if none). Without a selection per group;
+    None when a (group, frame) pair repeats or a column has another type (pandas then decides)."""
+    if not all(c in profile.columns for c in ("frame", "share", "n_frame", "n_units", by)) or by == "frame":
+        return None
+    dtypes = (profile["share"].dtype, profile["n_frame"].dtype, profile["n_units"].dtype)
+    if dtypes != (np.float64, np.int64, np.int64):
+        return None
+    keys = _text_values(profile[by])
+    if keys is None or _text_values(profile["frame"]) is None:
+        return None
+    at_frame = {f: j for j, f in enumerate(frames)}
+    found: dict[str, dict[int, tuple]] = {}
+    for g, frame, s, c, n in zip(keys, profile["frame"].tolist(), profile["share"].tolist(),
+                                 profile["n_frame"].tolist(), profile["n_units"].tolist()):
+        cells = found.setdefault(g, {})
+        if at_frame[frame] in cells:
+            return None
+        cells[at_frame[frame]] = (s, c, n)
+    index = pd.Index(frames, name="frame")
+    bars = {}
+    for g, cells in found.items():
+        share = pd.Series([cells[j][0] if j in cells else 0.0 for j in range(len(frames))], index=index,
+                          name="share", dtype=np.float64)
+        n_frame = [cells[j][1] if j in cells else 0 for j in range(len(frames))]
+        n_units = next((cells[j][2] for j in range(len(frames)) if j in cells), 0)
+        bars[g] = share, n_frame, int(n_units)
+    return bars
 
 
 def frame_profile(
@@ -109,16 +190,21 @@ def frame_profile(
         The table from :func:`analysis.framing.profile` grouped by ``by`` only.
     """
     frames = list(dict.fromkeys(profile["frame"]))
-    groups = list(dict.fromkeys(profile[by].astype(str)))
+    bars = _profile_bars(profile, by, frames)
+    groups = list(bars) if bars is not None else list(dict.fromkeys(profile[by].astype(str)))
     ax = _new_ax(ax, (6.4, 0.6 + 0.45 * len(frames) * max(1, len(groups)) / 2 + 0.5))
     height = 0.8 / max(1, len(groups))
     y = np.arange(len(frames))
     for k, g in enumerate(groups):
-        sel = profile[profile[by].astype(str) == g].set_index("frame").reindex(frames)
+        if bars is not None:
+            share, n_frame, n_units = bars[g]
+        else:
+            sel = profile[profile[by].astype(str) == g].set_index("frame").reindex(frames)
+            n_units = int(sel["n_units"].dropna().iloc[0]) if sel["n_units"].notna().any() else 0
+            share, n_frame = sel["share"].fillna(0), sel["n_frame"].fillna(0)
         pos = y - 0.4 + height * (k + 0.5)
-        n_units = int(sel["n_units"].dropna().iloc[0]) if sel["n_units"].notna().any() else 0
-        ax.barh(pos, sel["share"].fillna(0), height=height * 0.92, color=outlet_color(g), label=f"{g} (n={n_units})")
-        for p, s, c in zip(pos, sel["share"].fillna(0), sel["n_frame"].fillna(0)):
+        ax.barh(pos, share, height=height * 0.92, color=outlet_color(g), label=f"{g} (n={n_units})")
+        for p, s, c in zip(pos, share, n_frame):
             ax.text(s + 0.01, p, f"{s:.0%} ({int(c)})", va="center", fontsize=7, color="#333333")
     ax.set_yticks(y, labels=[_label(f, labels) for f in frames])
     ax.invert_yaxis()
@@ -130,6 +216,70 @@ def frame_profile(
     if title:
         ax.set_title(title)
     return ax
+
+
+def _grid(table: pd.DataFrame, row: str, col: str, value: str, rows: list, cols: list) -> np.ndarray | None:
+    """``table.pivot(index=row, columns=col, values=value).reindex(index=rows, columns=cols)`` as a float
+    array (NaN where a cell has no value), for a numeric ``value`` column and text labels; None when a
+    (row, col) pair repeats or the columns are of other types (pandas then decides, or raises)."""
+    if value not in table.columns or table[value].dtype not in (np.int64, np.float64):
+        return None
+    row_values, col_values = _text_values(table[row]), _text_values(table[col])
+    if row_values is None or col_values is None or table[row].dtype != object or table[col].dtype != object:
+        return None
+    at_row = {r: i for i, r in enumerate(rows)}
+    at_col = {c: j for j, c in enumerate(cols)}
+    out = np.full((len(rows), len(cols)), np.nan)
+    seen = set()
+    for r, c, v in zip(row_values, col_values, table[value].tolist()):
+        if (r, c) in seen:
+            return None
+        seen.add((r, c))
+        if r in at_row and c in at_col:
+            out[at_row[r], at_col[c]] = v
+    return out
+
+
+def _top_actors(table: pd.DataFrame, top: int) -> list[tuple[str, int]] | None:
+    """The ``top`` actors by ``n_actor`` (first value per actor, stable descending sort), as
+    ``(actor, n_actor)``; None unless the actors are text and ``n_actor`` is int64."""
+    if not {"actor", "n_actor"} <= set(table.columns) or table["n_actor"].dtype != np.int64:
+        return None
+    actors = _text_values(table["actor"])
+    if actors is None or table["actor"].dtype != object:
+        return None
+    first: dict[str, int] = {}
+    for a, n in zip(actors, table["n_actor"].tolist()):
+        first.setdefault(a, n)
+    return sorted(first.items(), key=lambda item: -item[1])[:top]
+
+
+def _marker_rates(markers: pd.DataFrame, by: str) -> tuple[list, list, dict] | None:
+    """For :func:`hedge_rates`: the categories and (category, marker) pairs that occur (n > 0 summed over
+    the groups, in order of appearance) and per group (``by`` as text) the rate of each pair (0 if not
+    listed). None when a (group, category, marker) repeats or a column has another type."""
+    needed = ("category", "marker", "n", "per_1000", by)
+    if not all(c in markers.columns for c in needed) or by in ("category", "marker"):
+        return None
+    if markers["n"].dtype != np.int64 or markers["per_1000"].dtype != np.float64:
+        return None
+    if markers["category"].dtype != object or markers["marker"].dtype != object:
+        return None
+    groups, cats, names = _text_values(markers[by]), _text_values(markers["category"]), _text_values(markers["marker"])
+    if groups is None or cats is None or names is None:
+        return None
+    total: dict[tuple, int] = {}
+    rate: dict[tuple, float] = {}
+    for g, c, m, n, r in zip(groups, cats, names, markers["n"].tolist(), markers["per_1000"].tolist()):
+        total[(c, m)] = total.get((c, m), 0) + n
+        if (g, c, m) in rate:
+            return None
+        rate[(g, c, m)] = r
+    used = [pair for pair, n in total.items() if n > 0]
+    categories = list(dict.fromkeys(c for c, _ in used))
+    order = [(c, m) for c in categories for cc, m in used if cc == c]
+    values = {g: [float(rate.get((g, c, m), 0.0)) for c, m in order] for g in dict.fromkeys(groups)}
+    return categories, order, values
 
 
 def frame_cooccurrence(
@@ -146,8 +296,10 @@ def frame_cooccurrence(
     ``value="jaccard"`` shows the Jaccard index.
     """
     frames = list(dict.fromkeys(cooc["frame_a"]))
-    grid = cooc.pivot(index="frame_a", columns="frame_b", values=value).reindex(index=frames, columns=frames)
-    vals = grid.to_numpy(dtype=float)
+    vals = _grid(cooc, "frame_a", "frame_b", value, frames, frames)
+    if vals is None:
+        grid = cooc.pivot(index="frame_a", columns="frame_b", values=value).reindex(index=frames, columns=frames)
+        vals = grid.to_numpy(dtype=float)
     fmt = (lambda v: "" if np.isnan(v) else f"{int(v)}") if value == "n_both" else (lambda v: "" if np.isnan(v) else f"{v:.2f}")
     text = np.array([[fmt(v) for v in row] for row in vals])
     names = [_label(f, labels) for f in frames]
@@ -173,14 +325,19 @@ def frame_actors(
     Row labels show how many sentences name the actor; the ``top`` most mentioned actors are shown.
     """
     frames = list(dict.fromkeys(table["frame"]))
-    totals = table.groupby("actor", sort=False)["n_actor"].first().sort_values(ascending=False, kind="stable").head(top)
-    grid = table.pivot(index="actor", columns="frame", values="n_sentences").reindex(index=totals.index, columns=frames)
-    vals = grid.to_numpy(dtype=float)
+    totals = _top_actors(table, top)
+    vals = _grid(table, "actor", "frame", "n_sentences", [a for a, _ in totals], frames) if totals is not None else None
+    if vals is None:
+        first = table.groupby("actor", sort=False)["n_actor"].first()
+        first = first.sort_values(ascending=False, kind="stable").head(top)
+        grid = table.pivot(index="actor", columns="frame", values="n_sentences")
+        vals = grid.reindex(index=first.index, columns=frames).to_numpy(dtype=float)
+        totals = list(first.items())
     text = np.array([[("" if np.isnan(v) or v == 0 else f"{int(v)}") for v in row] for row in vals])
     ax = _new_ax(ax, (1.4 + 0.8 * len(frames), 0.8 + 0.42 * len(totals)))
     vmax = float(np.nanmax(vals)) if vals.size and np.isfinite(vals).any() else 1.0
     _annotated_grid(ax, vals, text, [_label(f, labels) for f in frames],
-                    [f"{a} ({int(n)})" for a, n in totals.items()], cmap="Greens", vmin=0, vmax=vmax or 1,
+                    [f"{a} ({int(n)})" for a, n in totals], cmap="Greens", vmin=0, vmax=vmax or 1,
                     cbar_label="sentences")
     if title:
         ax.set_title(title)
@@ -198,17 +355,25 @@ def hedge_rates(
 
     Markers that never occur are left out; hedges and attributions are separated by a line.
     """
-    used = markers.groupby(["category", "marker"], sort=False)["n"].sum()
-    used = used[used > 0].reset_index()
-    cats = list(dict.fromkeys(used["category"]))
-    order = [(c, m) for c in cats for m in used.loc[used["category"] == c, "marker"]]
-    groups = list(dict.fromkeys(markers[by].astype(str)))
+    rates = _marker_rates(markers, by)
+    if rates is not None:
+        cats, order, values = rates
+        groups = list(values)
+    else:
+        used = markers.groupby(["category", "marker"], sort=False)["n"].sum()
+        used = used[used > 0].reset_index()
+        cats = list(dict.fromkeys(used["category"]))
+        order = [(c, m) for c in cats for m in used.loc[used["category"] == c, "marker"]]
+        groups = list(dict.fromkeys(markers[by].astype(str)))
     ax = _new_ax(ax, (6.4, 0.8 + 0.32 * max(1, len(order)) * max(1, len(groups)) / 1.5))
     height = 0.8 / max(1, len(groups))
     y = np.arange(len(order))
     for k, g in enumerate(groups):
-        sel = markers[markers[by].astype(str) == g].set_index(["category", "marker"])
-        vals = [float(sel["per_1000"].get((c, m), 0.0)) for c, m in order]
+        if rates is not None:
+            vals = values[g]
+        else:
+            sel = markers[markers[by].astype(str) == g].set_index(["category", "marker"])
+            vals = [float(sel["per_1000"].get((c, m), 0.0)) for c, m in order]
         ax.barh(y - 0.4 + height * (k + 0.5), vals, height=height * 0.92, color=outlet_color(g), label=g)
     ax.set_yticks(y, labels=[f"{m.replace('_', ' ')}" for _, m in order])
     ax.invert_yaxis()
