@@ -46,17 +46,12 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-try:  # pandas' boxing of one cell in ``Series.to_dict`` (private: without it, rows are read with ``iloc``)
-    from pandas.core.dtypes.cast import maybe_box_native
-except ImportError:  # pragma: no cover - a pandas that moved it
-    maybe_box_native = None
 
 from . import actors as actors_mod
 from . import codebook as cbm
@@ -979,26 +974,12 @@ def _profile_by_group(data: pd.DataFrame, by: list[str], ids: list[str]) -> pd.D
     return pd.DataFrame(out)
 
 
-def _kahan_mean(values: list[float]) -> float:
-    """The mean as pandas' grouped ``mean`` computes it: a compensated (Kahan) sum over the values in
-    order, divided by their number (same float operations, so the same result to the last bit)."""
-    total = compensation = 0.0
-    for v in values:
-        y = v - compensation
-        t = total + y
-        compensation = t - total - y
-        if compensation != compensation:
-            compensation = 0.0
-        total = t
-    return total / len(values)
-
-
 def _article_profile_by_group(data: pd.DataFrame, by: str, ids: list[str]) -> pd.DataFrame | None:
     """:func:`article_profile` computed per article and group in Python (the two groupbys of the general case).
 
     Applies to bool frame columns and ``by``/``doc_id`` columns of text or
     integers; the per-article shares are exact (count / sentences) and their
-    mean is taken as pandas takes it (:func:`_kahan_mean`). Returns None otherwise.
+    means are taken by one pandas groupby, as in the general case. Returns None otherwise.
     """
     names = {"frame", "share", "n_articles", "n_with_frame", "share_articles", "mean_share", "doc_id", *ids}
     if not len(data) or by in names or not all(data[f].dtype == bool for f in ids):
@@ -1012,16 +993,19 @@ def _article_profile_by_group(data: pd.DataFrame, by: str, ids: list[str]) -> pd
     members: dict = {}
     for i, (group, _) in enumerate(docs):
         members.setdefault(group, []).append(i)
-    rows = []
+    rows, flat, row_of = [], [], []
     for group, docs_in in members.items():
         for j, frame in enumerate(ids):
             shares = [hits[j][i] / n_sentences[i] for i in docs_in]
-            rows.append((group, frame, len(docs_in), sum(1 for x in shares if x > 0), _kahan_mean(shares)))
+            row_of.extend([len(rows)] * len(shares))
+            flat.extend(shares)
+            rows.append((group, frame, len(docs_in), sum(1 for x in shares if x > 0)))
+    mean_share = pd.Series(flat, dtype=np.float64).groupby(np.asarray(row_of, dtype=np.int64)).mean().to_numpy()
     n_articles = np.array([r[2] for r in rows], dtype=np.int64)
     n_with = np.array([r[3] for r in rows], dtype=np.int64)
     return pd.DataFrame({
         by: [r[0] for r in rows], "frame": [r[1] for r in rows], "n_articles": n_articles, "n_with_frame": n_with,
-        "share_articles": n_with / n_articles, "mean_share": np.array([r[4] for r in rows], dtype=np.float64),
+        "share_articles": n_with / n_articles, "mean_share": mean_share,
     })
 
 
@@ -1282,7 +1266,7 @@ def quotes(
     texts = _texts(data, text)
     spans = _quote_spans(texts)
     keys = [k for k in ("doc_id", "sentence_id", "outlet", "part") if k in data.columns]
-    key_row = _key_rows(data[keys].reset_index(drop=True))
+    key_row = _key_rows(data[keys].reset_index(drop=True), spans)
     rows = []
     who = _actors_per_row(data, texts, actors)
     for r, found in sorted(spans.items()):
@@ -1292,23 +1276,22 @@ def quotes(
             outside = outside[:a] + " " * (b - a) + outside[b:]
         src = [name for name, rx in SOURCE_CUES.items() if re.search(rx, outside, re.IGNORECASE)]
         for a, b in found:
-            rows.append({**key_row(r), "quote": t[a:b].strip("„“”»«\"‚‘ "), "start": a, "end": b,
+            rows.append({**key_row[r], "quote": t[a:b].strip("„“”»«\"‚‘ "), "start": a, "end": b,
                          "source": ", ".join(src) or "unattributed", "actors": who.get(r, "")})
     return pd.DataFrame(rows, columns=[*keys, "quote", "start", "end", "source", "actors"])
 
 
-def _key_rows(keyframe: pd.DataFrame):
-    """A function ``r -> keyframe.iloc[r].to_dict()``.
+def _key_rows(keyframe: pd.DataFrame, rows: Iterable[int]) -> dict[int, dict]:
+    """``{r: keyframe.iloc[r].to_dict()}`` for the rows ``rows``.
 
-    When a column holds objects (text ids), a row is an object Series whose
-    ``to_dict`` boxes each cell with pandas' ``maybe_box_native``; the cells are
-    then read from the columns directly (as ``iloc`` reads them from the
-    blocks) instead of building a Series per row.
+    When a column holds objects (text ids) a row is an object Series, whose
+    ``to_dict`` boxes each cell as ``to_dict("records")`` does: then the rows are
+    read in one call instead of one Series per row.
     """
-    if maybe_box_native is not None and keyframe.columns.is_unique and any(dtype == object for dtype in keyframe.dtypes):
-        columns = [(k, keyframe[k].array) for k in keyframe.columns]
-        return lambda r: {k: maybe_box_native(values[r]) for k, values in columns}
-    return lambda r: keyframe.iloc[r].to_dict()
+    rows = sorted(set(rows))
+    if keyframe.columns.is_unique and any(dtype == object for dtype in keyframe.dtypes):
+        return dict(zip(rows, keyframe.iloc[rows].to_dict("records")))
+    return {r: keyframe.iloc[r].to_dict() for r in rows}
 
 
 def _actors_per_row(data: pd.DataFrame, texts: pd.Series, actors) -> dict[int, str]:
@@ -1348,7 +1331,6 @@ def sources(
     cues = SOURCE_CUES if cues is None else cues
     texts = _texts(data, text)
     keys = [k for k in ("doc_id", "sentence_id", "outlet", "part") if k in data.columns]
-    key_row = _key_rows(data[keys].reset_index(drop=True))
     who = _actors_per_row(data, texts, actors)
     values = texts.tolist()
     found = []
@@ -1360,7 +1342,8 @@ def sources(
                 found.append((r, name, m.group(0)))
     # by unit, then source type (stable: a source type named twice keeps the cue order)
     found.sort(key=lambda f: (f[0], f[1]))
-    rows = [{**key_row(r), "source": name, "cue": cue, "actors": who.get(r, ""), "text": values[r]}
+    key_row = _key_rows(data[keys].reset_index(drop=True), (f[0] for f in found))
+    rows = [{**key_row[r], "source": name, "cue": cue, "actors": who.get(r, ""), "text": values[r]}
             for r, name, cue in found]
     return pd.DataFrame(rows, columns=[*keys, "source", "cue", "actors", "text"])
 

@@ -488,34 +488,3 @@ def test_plot_keyness_rows_are_nlargest_and_nsmallest(seed_tokens, gnad_tokens):
                             assert np.array_equal(at[plot_terms._select(result[value].to_numpy()[at], n, method)], want)
                             checked += 1
     assert checked >= 320
-
-
-def test_plot_keyness_draws_the_same_figure_as_with_eager_ticks(seed_tokens, monkeypatch):
-    """Ticks made when drawn (not by set_ticks) give the same PNG and SVG bytes."""
-    import io
-
-    import matplotlib as mpl
-
-    from analysis import plot
-    from analysis.plot import terms as plot_terms
-
-    def render(ax):
-        png, svg = io.BytesIO(), io.BytesIO()
-        ax.figure.savefig(png, format="png", dpi=100, metadata={"Software": None})
-        ax.figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-        return png.getvalue(), svg.getvalue()
-
-    def eager(axis, locs, labels, fontsize=None):  # what keyness() did before
-        axis.set_ticks(locs)
-        axis.set_ticklabels(labels)
-
-    outlets = list(dict.fromkeys(seed_tokens["outlet"]))
-    key = keyness.compare(seed_tokens, by="outlet", measure="g2", min_count=2)
-    general = keyness.compare(seed_tokens, by="outlet", reference="wordfreq", min_count=2)
-    with mpl.rc_context({"svg.hashsalt": "test"}):
-        plot.set_style(outlets=outlets)
-        for result, target, n, value in ((key, outlets[0], 10, "stat"), (general, outlets[1], 12, "stat"), (key, outlets[1], 4, "effect")):
-            lazy = render(plot.keyness(result, target=target, n=n, value=value))
-            with monkeypatch.context() as m:
-                m.setattr(plot_terms, "_fixed_ticks", eager)
-                assert render(plot.keyness(result, target=target, n=n, value=value)) == lazy

@@ -585,38 +585,3 @@ def test_term_map_arrays_equal_the_pandas_computation(seed_tokens, shared_data):
         rx = np.searchsorted(np.unique(nx), nx).astype(float)
         ry = np.searchsorted(np.unique(ny), ny).astype(float)
         assert_same_table(plot_terms._cells(term, codes, nx, ny, rx, ry, lr), cells)
-
-
-def _render(fig) -> tuple[bytes, bytes]:
-    import io
-
-    png, svg = io.BytesIO(), io.BytesIO()
-    fig.savefig(png, format="png", dpi=100, metadata={"Software": None})
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    return png.getvalue(), svg.getvalue()
-
-
-def _eager_ticks(axis, locs, labels, fontsize=None):
-    """What the plots did before: set_ticks and set_ticklabels, which make every tick at once."""
-    axis.set_ticks(locs)
-    axis.set_ticklabels(labels, **({} if fontsize is None else {"fontsize": fontsize}))
-
-
-def test_term_map_draws_the_same_figure_as_with_eager_ticks(seed_tokens, monkeypatch):
-    """Ticks made when drawn (not by set_ticks) give the same PNG and SVG bytes."""
-    import matplotlib as mpl
-
-    from analysis import plot
-    from analysis.plot import terms as plot_terms
-
-    freq = terms.frequencies(seed_tokens, by="outlet")
-    outlets = list(dict.fromkeys(seed_tokens["outlet"]))
-    by_part = terms.frequencies(seed_tokens, by="part")
-    with mpl.rc_context({"svg.hashsalt": "test"}):
-        plot.set_style(outlets=outlets)
-        for data, by, x, y in ((freq, "outlet", outlets[0], outlets[1]), (by_part, "part", "body", "headline")):
-            lazy = _render(plot.term_map(data, x=x, y=y, by=by).figure)
-            with monkeypatch.context() as m:
-                m.setattr(plot_terms, "_fixed_ticks", _eager_ticks)
-                eager = _render(plot.term_map(data, x=x, y=y, by=by).figure)
-            assert lazy == eager

@@ -1,14 +1,11 @@
 """Plots for the key-terms analyses: keyness bars and a scattertext-style term map."""
 from __future__ import annotations
 
-import functools
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib import ticker as mticker
-from matplotlib.axis import Axis
 
 from .style import outlet_color
 
@@ -29,40 +26,6 @@ def _color_for(name: str) -> str:
     if name.startswith(("rest", "general")):
         return _GREY
     return outlet_color(name)
-
-
-def _fixed_ticks(axis: Axis, locs, labels: list, fontsize: float | None = None) -> None:
-    """``axis.set_ticks(locs)`` and ``axis.set_ticklabels(labels, fontsize=fontsize)``, without making the ticks now.
-
-    The same locator, formatter (matplotlib's own for labels of fixed ticks) and view
-    limits as the two calls; they also make one ``Tick`` (two lines, two texts, a grid
-    line) per location at once, a few milliseconds each, which a figure served by the
-    figure cache never draws. Matplotlib makes the ticks when the figure is drawn, from
-    the axis's tick settings (``fontsize`` goes there), as it does for any axis. The
-    drawn figure is the same byte for byte (tests/test_keyness.py and
-    tests/test_terms.py compare PNG and SVG files with those of the two calls).
-    """
-    if fontsize is not None:
-        axis.set_tick_params(labelsize=fontsize)
-    locs = axis.convert_units(locs)
-    if len(locs):  # as set_ticks: widen the view to the ticks (this also brings autoscaled limits up to date)
-        old_vmin, old_vmax = axis.get_view_interval()
-        for shared in axis._get_shared_axis():
-            shared.set_view_interval(min(locs), max(locs))
-        new_vmin, new_vmax = axis.get_view_interval()
-        if old_vmin != new_vmin or old_vmax != new_vmax:
-            axis.axes.callbacks.process(f"{axis._get_axis_name()}lim_changed", axis.axes)
-    axis.axes.stale = True
-    locator = mticker.FixedLocator(locs)
-    axis.set_major_locator(locator)
-    labels = [t.get_text() if hasattr(t, "get_text") else t for t in labels]  # as set_ticklabels
-    if not labels:
-        axis.set_major_formatter(mticker.NullFormatter())
-        return
-    if len(locator.locs) != len(labels):
-        raise ValueError(f"{len(labels)} tick labels for {len(locator.locs)} ticks")
-    tickd = {loc: lab for loc, lab in zip(locator.locs, labels)}
-    axis.set_major_formatter(mticker.FuncFormatter(functools.partial(Axis._format_with_dict, tickd)))
 
 
 def keyness(
@@ -127,7 +90,8 @@ def keyness(
     general = reference.startswith("general")
     ref_counts = result["per_1000_reference"].to_numpy()[rows] * 1e6 if general else result["n_reference"].to_numpy()[rows]
     terms, counts = result["term"].to_numpy()[rows].tolist(), result["n_target"].to_numpy()[rows].tolist()
-    _fixed_ticks(ax.yaxis, y, [f"{t}  ({a}|{b:,.0f})" if b >= 10 or float(b).is_integer() else f"{t}  ({a}|{b:.1f})" for t, a, b in zip(terms, counts, ref_counts.tolist())])
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{t}  ({a}|{b:,.0f})" if b >= 10 or float(b).is_integer() else f"{t}  ({a}|{b:.1f})" for t, a, b in zip(terms, counts, ref_counts.tolist())])
     ax.axvline(0, color="#333333", linewidth=0.8)
     measure = str(result["measure"].iat[at[0]])
     ax.set_xlabel(_LABELS.get(measure, measure) if value == "stat" else "Log Ratio (effect size)")
@@ -257,14 +221,10 @@ def term_map(
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
                 arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "linewidth": 0.5} if dy else None,
             )
-    if len(lx) > 25 or len(ly) > 25:
-        ax.set_xticks(np.arange(len(lx)))
-        ax.set_xticklabels([str(v) for v in lx], fontsize=7)
-        ax.set_yticks(np.arange(len(ly)))
-        ax.set_yticklabels([str(v) for v in ly], fontsize=7)
-    else:  # the same ticks, made when drawn
-        _fixed_ticks(ax.xaxis, np.arange(len(lx)), [str(v) for v in lx], fontsize=7)
-        _fixed_ticks(ax.yaxis, np.arange(len(ly)), [str(v) for v in ly], fontsize=7)
+    ax.set_xticks(np.arange(len(lx)))
+    ax.set_xticklabels([str(v) for v in lx], fontsize=7)
+    ax.set_yticks(np.arange(len(ly)))
+    ax.set_yticklabels([str(v) for v in ly], fontsize=7)
     if len(lx) > 25:
         ax.xaxis.set_major_locator(plt.MaxNLocator(12, integer=True))
         ax.set_xticklabels([str(lx[int(t)]) if 0 <= int(t) < len(lx) else "" for t in ax.get_xticks()])
