@@ -77,6 +77,27 @@ def _forkserver_preload() -> bool:
     return True
 
 
+def _start_forkserver() -> bool:
+    """Start the fork server at once, preloading ``distributed`` and :data:`WORKER_MODULES`.
+
+    The server is a process of its own: started first, it imports those modules
+    (about two seconds of CPU) on the other core while this process imports
+    ``distributed`` and starts the scheduler, instead of after them. The cluster's
+    workers are then forked from it (:func:`_forkserver_preload` only sets the list a
+    server started later would use). Returns ``False`` where ``forkserver`` is not
+    available.
+    """
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", *WORKER_MODULES])
+    forkserver.ensure_running()
+    return True
+
+
 def _import_worker_modules() -> list[str]:
     """Import :data:`WORKER_MODULES` (those that are installed); returns the ones imported."""
     import importlib
@@ -136,6 +157,8 @@ def _preload_plugin():
 
 def _open(workers: int | None, scheduler: str | None):
     """Connect to ``scheduler`` or start a local cluster; returns ``(client, cluster or None, forkserver)``."""
+    if not scheduler:
+        _start_forkserver()
     import dask
     from distributed import Client, LocalCluster
 
@@ -229,16 +252,17 @@ class Starting:
 
     def _start(self, workers, scheduler) -> None:
         try:
+            if not scheduler:  # the fork server imports the workers' modules on the other core ...
+                _start_forkserver()
+            # ... while this thread imports dask.dataframe, which process_chunks needs (1.3-1.6 s
+            # of CPU): here, before the cluster starts, rather than on the main thread once the
+            # workers wait for chunks (and in this thread only, so no two threads import dask's
+            # modules at the same time)
+            with contextlib.suppress(ImportError):  # process_chunks raises it where it matters
+                import dask.dataframe  # noqa: F401
             self._opened = _open(workers, scheduler)
         except BaseException as exc:  # noqa: BLE001 - re-raised in get()
             self._error = exc
-            return
-        # process_chunks needs dask.dataframe (about a second of imports): import it here, while
-        # the main thread is still cleaning the first chunks, rather than on the main thread once
-        # the workers wait for them (in this thread, after the cluster's own imports, so no two
-        # threads import dask's modules at the same time)
-        with contextlib.suppress(ImportError):  # process_chunks raises it where it matters
-            import dask.dataframe  # noqa: F401
 
     def ready(self) -> bool:
         """Whether the start-up has finished (successfully or not): :meth:`get` would not wait."""
@@ -278,6 +302,43 @@ def _process_partition(articles: pd.DataFrame, chunk_key: str, plan: "pipeline.P
     return pipeline.process_chunk(articles, chunk_key, plan, arrow=True)
 
 
+class _Load:
+    """The articles sent to each worker and not yet done, to send the next chunk where the least waits.
+
+    Used with a cluster started here (a fixed set of workers). A chunk's task runs
+    on the worker that holds its data, so where it is scattered decides where it
+    runs. Sending each chunk to the worker with the fewest waiting articles per
+    thread (ties: the first address in sorted order) keeps the workers about
+    equally busy to the end; left to itself, the scheduler may queue the last chunk
+    behind another on one worker while the other has nothing left to do.
+    """
+
+    def __init__(self, nthreads: dict[str, int]) -> None:
+        self._threads = {w: max(int(n), 1) for w, n in sorted(nthreads.items())}
+        self._waiting = dict.fromkeys(self._threads, 0)
+        self._tasks: dict[str, tuple[str | None, int]] = {}
+
+    def least(self) -> str | None:
+        """The worker to send the next chunk to (``None``: no worker known, let Dask choose)."""
+        if not self._waiting:
+            return None
+        return min(self._waiting, key=lambda w: self._waiting[w] / self._threads[w])
+
+    def add(self, key: str, worker: str | None, n: int) -> None:
+        self._tasks[key] = (worker, n)
+        if worker in self._waiting:
+            self._waiting[worker] += n
+
+    def remove(self, key: str) -> None:
+        worker, n = self._tasks.pop(key, (None, 0))
+        if worker in self._waiting:
+            self._waiting[worker] -= n
+
+    def forget(self, worker: str) -> None:
+        """Send nothing more to ``worker`` (it left the cluster)."""
+        self._waiting.pop(worker, None)
+
+
 def process_chunks(
     chunks: Iterable[tuple[pd.DataFrame, str]],
     plan: "pipeline.Plan",
@@ -304,7 +365,10 @@ def process_chunks(
     with own as c, c.as_current():
         # Chunks are sent as they are needed, not all at once: at most `window` partitions are
         # on the workers at a time, so their memory holds a few chunks, not the corpus.
-        window = max(2 * sum(c.nthreads().values()), 2)
+        nthreads = c.nthreads()
+        window = max(2 * sum(nthreads.values()), 2)
+        # a cluster of our own has a fixed set of workers; elsewhere workers come and go: Dask places
+        load = _Load(nthreads if getattr(c, "cluster", None) is not None else {})
         source = iter(chunks)
         index: dict[str, tuple[int, pd.DataFrame, object]] = {}
         count = 0
@@ -315,10 +379,20 @@ def process_chunks(
             if item is None:
                 return []
             articles, key = item
-            # one partition, scattered to a worker; held here until the task is done
-            ddf = dd.from_delayed([c.scatter(articles)], meta=articles.iloc[:0], verify_meta=False)
+            # one partition, scattered to the worker with the least work waiting (the task runs
+            # where its data is); held here until the task is done
+            worker = load.least()
+            try:
+                data = c.scatter(articles, workers=[worker] if worker else None)
+            except (KeyError, ValueError, OSError, TimeoutError):  # the worker is gone: let Dask choose
+                if worker is None:
+                    raise
+                load.forget(worker)
+                worker, data = None, c.scatter(articles)
+            ddf = dd.from_delayed([data], meta=articles.iloc[:0], verify_meta=False)
             future = c.compute(dask.delayed(_process_partition)(ddf.to_delayed()[0], key, plan))
             index[future.key] = (count, articles, ddf)
+            load.add(future.key, worker, len(articles))
             count += 1
             return [future]
 
@@ -326,6 +400,7 @@ def process_chunks(
         done: dict[int, tuple[pd.DataFrame, dict]] = {}
         next_i = 0
         for future in queue:
+            load.remove(future.key)
             i, articles, ddf = index.pop(future.key)
             done[i] = (articles, future.result())
             future.release()

@@ -29,6 +29,7 @@ retrieval. *Information Processing & Management*, 24(5), 513–523.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import fnmatch
 import functools
 import os
@@ -47,6 +48,8 @@ __all__ = [
     "as_tokens",
     "stopwords",
     "lemmatize",
+    "prepare_lemmas",
+    "Background",
     "compound_parts",
     "annotate",
     "frequencies",
@@ -181,6 +184,8 @@ _TABLE: dict | None = None  # the loaded lemma table (see _lemma_table)
 _PARTS: dict[str, tuple[str, ...]] = {}
 _FREQ: dict[str, float] | None = None
 _LOADED: set[str] = set()
+_PREPARED = False  # prepare_lemmas() has loaded the models
+_UNSAVED: set[str] = set()  # forms analysed by a Background process, not yet in the disk cache
 
 #: Version of the rules around HanTa in this module; part of the cache file names, so a
 #: change of rules never reuses lemmas made by older ones.
@@ -356,6 +361,68 @@ def _run_many(func, items: list, chunk: int = 2000) -> list:
         return func(items)
 
 
+class Background:
+    """HanTa on new word forms in one low-priority process, while this one does other work.
+
+    The pipeline's client hands it the forms no table knows as the chunks' counts
+    arrive (:meth:`submit`); a separate process analyses them at the lowest CPU
+    priority (``nice`` 19), so it runs only when a core would otherwise be idle
+    and never slows the workers. :meth:`collect` stores the answers in this
+    process's lemmas, exactly what :func:`lemmatize` would have computed (the same
+    :func:`_lemma_one`); whatever is not done by :meth:`close` is simply analysed
+    later by :func:`lemmatize`. Forms go in batches of ``batch`` so that little is
+    lost when the rest is dropped.
+    """
+
+    def __init__(self, *, batch: int = 200) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # a fresh interpreter (from the fork server where there is one), not a fork of this
+        # process, which runs threads (Dask's client)
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method),
+                                         initializer=_lowest_priority)
+        self._batch = int(batch)
+        self._pending: list = []  # (forms, future)
+        self.done = 0  # forms analysed in the background and collected
+
+    def submit(self, forms: Sequence[str]) -> None:
+        """Queue ``forms`` (not yet known) for analysis."""
+        forms = list(forms)
+        for i in range(0, len(forms), self._batch):
+            part = forms[i : i + self._batch]
+            self._pending.append((part, self._pool.submit(_lemma_many, part)))
+
+    def collect(self) -> int:
+        """Store the answers of the finished batches; returns how many forms they held."""
+        n, still = 0, []
+        for part, future in self._pending:
+            if not future.done():
+                still.append((part, future))
+            elif not future.cancelled() and future.exception() is None:
+                _LEMMAS.update(zip(part, future.result()))
+                _UNSAVED.update(part)
+                n += len(part)
+        self._pending = still
+        self.done += n
+        return n
+
+    def close(self) -> int:
+        """Collect what is finished, drop the rest and let the process go; returns the forms collected."""
+        for _, future in self._pending:
+            future.cancel()
+        n = self.collect()
+        self._pending = []
+        self._pool.shutdown(wait=False, cancel_futures=True)  # a batch under way finishes on its own
+        return n
+
+
+def _lowest_priority() -> None:
+    with contextlib.suppress(AttributeError, OSError):  # os.nice: POSIX only
+        os.nice(19)
+
+
 def _lemma_many(words: list[str]) -> list[tuple[str, str]]:
     _fast_tagger()
     return [_lemma_one(w) for w in words]
@@ -460,24 +527,59 @@ def lemmatize(words: Iterable[str]) -> pd.DataFrame:
     *KONVENS 2019*, 40–49.
     """
     unique = list(dict.fromkeys(str(w) for w in words))
-    todo = [w for w in unique if w not in _LEMMAS]
-    if todo:  # the disk cache: the forms and the last parts of hyphenated ones
+    todo = _look_up([w for w in unique if w not in _LEMMAS])
+    if todo:
+        _LEMMAS.update(zip(todo, _run_many(_lemma_many, todo)))
+    if todo or _UNSAVED:  # new answers (here or from a Background process) go to the disk cache
+        _save_cache("lemmas", _LEMMAS)
+        _UNSAVED.clear()
+    lemmas = [_LEMMAS[w] for w in unique]
+    return pd.DataFrame({"word": unique, "lemma": [x[0] for x in lemmas], "pos": [x[1] for x in lemmas]},
+                        columns=["word", "lemma", "pos"])
+
+
+def _look_up(todo: list[str]) -> list[str]:
+    """Put what the disk cache and the shipped table know of the forms ``todo`` into the session's
+    lemmas (the forms and the last parts of hyphenated ones); returns the forms still unknown."""
+    if todo:  # the disk cache first
         _lookup_cache("lemmas", _LEMMAS, [*todo, *(w.rpartition("-")[2] for w in todo if "-" in w)])
         todo = [w for w in todo if w not in _LEMMAS]
-    if todo:
-        # the shipped table first: the forms themselves and the last parts of hyphenated ones
+    if todo:  # then the shipped table
         lasts = [w.rpartition("-")[2] for w in todo if "-" in w]
         found = _from_table([*todo, *(x for x in lasts if x not in _LEMMAS)])
         if found:
             _LEMMAS.update(found)
             _FROM_TABLE.update(found)
             todo = [w for w in todo if w not in found]
-    if todo:
-        _LEMMAS.update(zip(todo, _run_many(_lemma_many, todo)))
-        _save_cache("lemmas", _LEMMAS)
-    lemmas = [_LEMMAS[w] for w in unique]
-    return pd.DataFrame({"word": unique, "lemma": [x[0] for x in lemmas], "pos": [x[1] for x in lemmas]},
-                        columns=["word", "lemma", "pos"])
+    return todo
+
+
+def prepare_lemmas(words: Iterable[str] = ()) -> list[str]:
+    """Get ready to lemmatise ``words`` later: everything but running HanTa on new forms.
+
+    Loads HanTa's model, wordfreq's German list and the shipped lemma table (once
+    per process), and looks the forms up in the disk cache and the table, so that a
+    later :func:`lemmatize` only analyses the forms neither knows. The pipeline
+    calls it in a background thread of the client while the workers analyse the
+    chunks, with the word forms of each chunk's counts; what it stores is exactly
+    what :func:`lemmatize` would store, so it changes no result.
+
+    Parameters
+    ----------
+    words
+        Word forms as written.
+
+    Returns
+    -------
+    list of str
+        The distinct forms still unknown (HanTa analyses them when they are
+        lemmatised, or earlier in a :class:`Background` process).
+    """
+    global _PREPARED
+    if not _PREPARED:
+        _fast_tagger(), _freq(""), _lemma_table()
+        _PREPARED = True
+    return _look_up([w for w in dict.fromkeys(str(w) for w in words) if w not in _LEMMAS])
 
 
 # ---------------------------------------------------------------------------------------------

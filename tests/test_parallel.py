@@ -84,3 +84,18 @@ def test_dask_run_of_a_corpus_file_streams_and_equals_pandas_run(tmp_path, sampl
         if name.endswith(".parquet"):
             pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "pandas" / name),
                                           pd.read_parquet(tmp_path / "dask" / name), obj=name)
+
+
+def test_load_sends_the_next_chunk_where_least_waits():
+    load = parallel._Load({"tcp://b": 1, "tcp://a": 1, "tcp://c": 2})
+    assert load.least() == "tcp://a"  # all idle: the first address
+    load.add("k1", "tcp://a", 500)
+    load.add("k2", "tcp://b", 300)
+    assert load.least() == "tcp://c"  # two threads: 0 per thread
+    load.add("k3", "tcp://c", 800)  # 400 per thread
+    assert load.least() == "tcp://b"
+    load.remove("k1")
+    assert load.least() == "tcp://a"
+    load.forget("tcp://a")
+    assert load.least() == "tcp://b"
+    assert parallel._Load({}).least() is None  # a shared cluster: Dask places the chunks

@@ -82,6 +82,17 @@ def test_term_counts_equal_a_groupby(gnad_sample):
     toks = toks.copy()
     toks.loc[toks.index[:50], "outlet"] = None
     pd.testing.assert_frame_equal(pipeline.term_counts(toks), _term_counts_by_groupby(toks))
+    # a form with two lower cases, a missing token, a categorical group: the general groupby, same result
+    toks = pipeline.tokens(pipeline.sentences(gnad_sample))
+    for change in ("lower", "token", "category"):
+        odd = toks.copy()
+        if change == "lower":
+            odd.loc[odd.index[odd["kind"].eq("word")][:3], "lower"] = "anders"
+        elif change == "token":
+            odd.loc[odd.index[5], "token"] = None
+        else:
+            odd["outlet"] = odd["outlet"].astype("category")
+        pd.testing.assert_frame_equal(pipeline.term_counts(odd), _term_counts_by_groupby(odd))
     empty = toks.iloc[:0]
     assert list(pipeline.term_counts(empty).columns) == ["outlet", "kind", "token", "lower", "first", "n"]
 

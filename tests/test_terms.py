@@ -197,6 +197,50 @@ def test_disk_cache_round_trip(tmp_path, monkeypatch):
     assert terms.cache_dir() is None
 
 
+def test_prepare_lemmas_looks_up_without_hanta(seed_tokens, monkeypatch):
+    """prepare_lemmas() takes what the shipped table knows and leaves the rest to lemmatize(), same answers."""
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", "off")
+    monkeypatch.setattr(terms, "_LEMMAS", {})
+    monkeypatch.setattr(terms, "_FROM_TABLE", set())
+    forms = list(pd.unique(seed_tokens.query("kind == 'word'")["token"]))
+    forms += ["Xiaomileicaoptikpartnerschaften", "Leica-Kamerasensoren"]  # surely not in the table
+    expected = terms.lemmatize(forms)
+    monkeypatch.setattr(terms, "_LEMMAS", {})
+    monkeypatch.setattr(terms, "_FROM_TABLE", set())
+    real_lemma_one = terms._lemma_one
+    monkeypatch.setattr(terms, "_lemma_one", lambda w: (_ for _ in ()).throw(AssertionError(f"HanTa ran on {w}")))
+    unknown = terms.prepare_lemmas(forms)
+    known = set(terms._LEMMAS)
+    assert 0 < len(unknown) < len(forms) / 4 and set(forms) - known == set(unknown)
+    assert "Xiaomileicaoptikpartnerschaften" not in known
+    monkeypatch.setattr(terms, "_lemma_one", real_lemma_one)
+    pd.testing.assert_frame_equal(terms.lemmatize(forms), expected)
+
+
+def test_background_lemmas_equal_serial(monkeypatch):
+    """A Background process gives _lemma_one's answers; what it has not finished is dropped at close()."""
+    import time
+
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", "off")
+    monkeypatch.setattr(terms, "_LEMMAS", {})
+    monkeypatch.setattr(terms, "_UNSAVED", set())
+    words = ["Kursmanipulationen", "Vukojevic", "psychiatrieren", "Leica-Kamerasensoren", "gegangen"]
+    expected = dict(zip(words, terms._lemma_many(words)))
+    monkeypatch.setattr(terms, "_LEMMAS", {})
+    background = terms.Background(batch=2)
+    background.submit(words)
+    deadline = time.monotonic() + 120
+    while background.done < len(words) and time.monotonic() < deadline:
+        background.collect()
+        time.sleep(0.05)
+    assert background.done == len(words)
+    assert {w: terms._LEMMAS[w] for w in words} == expected
+    assert terms._UNSAVED == set(words)  # to be written to the disk cache by the next lemmatize()
+    background.submit(["Xiaomileicaoptik"] * 3)
+    background.close()  # drops what is not done
+    assert background.done <= len(words) + 3
+
+
 def test_parallel_lemmatising_matches_serial(monkeypatch):
     words = [f"Kamera{i}s" for i in range(30)] + ["Firmen", "gegangen", "Kameras"]
     monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", "off")
