@@ -523,3 +523,118 @@ def test_cohen_kappa_equals_scikit_learn_exactly():
     assert np.isnan(sentiment.cohen_kappa(["neutral"] * 4, ["neutral"] * 4, labels=labels))
     with pytest.raises(ValueError, match="same items"):
         sentiment.cohen_kappa(["neutral"], ["neutral", "positive"], labels=labels)
+
+
+# --- memoised scores and word counts (fast paths of the notebooks) ------------------------------------
+
+def _seed_sentences() -> pd.DataFrame:
+    from analysis import corpus
+
+    return corpus.sentences(corpus.load(paths.SEEDS))
+
+
+def _runner_scores(data: pd.DataFrame, method: str) -> pd.DataFrame:
+    """What score() computed before the memo: the method's runner called on the texts directly."""
+    values = data["text"].fillna("").astype(str).tolist()
+    return sentiment._RUNNERS[method](values, None)[["polarity", "label", "evidence"]]
+
+
+@pytest.mark.parametrize("method", sentiment.METHODS)
+def test_memoised_scores_equal_the_runner_and_are_independent_copies(method):
+    sents = _seed_sentences()
+    sentiment._run_memo.cache_clear()
+    direct = _runner_scores(sents, method)
+    first = sentiment.score(sents, method=method)
+    first.loc[first.index[0], "polarity"] = 99.0  # changing a result must not reach the next call
+    first.loc[first.index[0], "evidence"] = "changed"
+    again = sentiment.score(sents, method=method)
+    assert sentiment._run_memo.cache_info().hits >= 1
+    for col in ("polarity", "label", "evidence"):
+        assert again[col].tolist() == direct[col].tolist()
+    assert again["polarity"].to_numpy().tobytes() == direct["polarity"].to_numpy(dtype=float).tobytes()
+    # other texts (a sentence left out) are scored anew, not taken from the memo
+    fewer = sentiment.score(sents.iloc[1:], method=method)
+    assert fewer["evidence"].tolist() == _runner_scores(sents.iloc[1:], method)["evidence"].tolist()
+
+
+def test_memoised_scores_follow_the_scorer():
+    sents = pd.DataFrame({"text": ["Das ist gut.", "Das ist schlecht."]})
+    before = sentiment.score(sents, method="textblob-de-corrected")
+    original = sentiment._RUNNERS["textblob-de-corrected"]
+    sentiment._RUNNERS["textblob-de-corrected"] = lambda values, words=None: pd.DataFrame(
+        {"polarity": [0.25] * len(values), "label": ["positive"] * len(values), "evidence": ["x"] * len(values)})
+    try:
+        replaced = sentiment.score(sents, method="textblob-de-corrected")
+    finally:
+        sentiment._RUNNERS["textblob-de-corrected"] = original
+    assert replaced["polarity"].tolist() == [0.25, 0.25] and before["polarity"].tolist() != [0.25, 0.25]
+    assert sentiment.score(sents, method="textblob-de-corrected")["polarity"].tolist() == before["polarity"].tolist()
+
+
+def test_agreement_equals_the_scores_of_each_method_on_real_sentences(shared_data):
+    real = pd.read_csv(GERNTSA, sep="\t", usecols=["text"]).head(300)
+    for data in (_seed_sentences(), real):
+        sentiment.score(data, method=list(sentiment.METHODS))  # the memo is filled, as in the notebook
+        table = sentiment.agreement(data)
+        for m in sentiment.METHODS:
+            direct = _runner_scores(data, m)
+            assert table[f"label_{m}"].tolist() == direct["label"].tolist()
+            assert table[f"evidence_{m}"].tolist() == direct["evidence"].tolist()
+            assert table[f"polarity_{m}"].to_numpy().tobytes() == direct["polarity"].to_numpy(dtype=float).tobytes()
+
+
+def test_word_counts_of_distinct_texts_equal_the_token_table_of_every_row(shared_data):
+    sents = _seed_sentences()
+    real = pd.read_csv(GNAD, sep="\t", usecols=["text"]).head(60)["text"]
+    for texts in (pd.concat([sents["text"]] * 3, ignore_index=True),
+                  pd.concat([real, real.iloc[::2], pd.Series([None, "", "Gut."])], ignore_index=True)):
+        words = lexicon.token_table(texts.fillna("").astype(str).tolist())  # the previous computation
+        expected = np.bincount(words["row"].to_numpy(), minlength=len(texts))
+        got = sentiment._word_counts(texts)
+        assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
+    scored = sentiment.score(sents, method=list(sentiment.METHODS))
+    out = sentiment.aggregate(scored, level="paragraph")
+    assert out["n_words"].sum() == 3 * len(lexicon.token_table(sents["text"].tolist()))
+
+
+def test_agreement_equals_the_table_built_column_by_column(shared_data):
+    real = pd.read_csv(GERNTSA, sep="\t", usecols=["text"]).head(300)
+    seeds = _seed_sentences()
+    for data in (seeds, seeds.set_index("doc_id", drop=False).iloc[::-1], real):
+        keys = [k for k in ("doc_id", "sentence_id", "outlet") if k in data.columns]
+        for methods in (list(sentiment.METHODS), ["gerntsa-lr", "textblob-de-corrected"]):
+            before = sentiment._agreement_by_columns(  # the previous computation: score() per method, column by column
+                data, data[keys + ["text"]].reset_index(drop=True).copy(), "text", methods)
+            pd.testing.assert_frame_equal(sentiment.agreement(data, methods=methods), before, check_exact=True)
+
+
+def _aggregate_before(scored: pd.DataFrame, keys: list[str], weight: str) -> pd.DataFrame:
+    """aggregate() as it was computed before: token table of every row and one named aggregation."""
+    frame = scored.copy()
+    words = lexicon.token_table(frame["text"].fillna("").astype(str).tolist())
+    frame["n_words"] = np.bincount(words["row"].to_numpy(), minlength=len(frame))
+    frame["_w"] = frame["n_words"].astype(float) if weight == "length" else 1.0
+    frame["_wp"] = frame["_w"] * frame["polarity"]
+    frame["_pos"] = frame["label"].eq("positive").astype(float)
+    frame["_neg"] = frame["label"].eq("negative").astype(float)
+    out = frame.groupby(keys + ["method"], sort=True, dropna=False).agg(
+        n_sentences=("polarity", "size"), n_words=("n_words", "sum"), _wp=("_wp", "sum"), _w=("_w", "sum"),
+        share_positive=("_pos", "mean"), share_negative=("_neg", "mean"))
+    out["polarity"] = np.divide(out["_wp"], out["_w"], out=np.zeros(len(out)), where=out["_w"].to_numpy() > 0)
+    out["weighting"] = "length-weighted (word tokens)" if weight == "length" else "unweighted (each sentence once)"
+    out = out.drop(columns=["_wp", "_w"]).reset_index()
+    return out[keys + ["method", "n_sentences", "n_words", "polarity", "share_positive", "share_negative",
+                       "weighting"]]
+
+
+def test_aggregate_equals_the_previous_computation_on_real_sentences(shared_data):
+    seeds = sentiment.score(_seed_sentences(), method=list(sentiment.METHODS))
+    real = pd.read_csv(GERNTSA, sep="\t", usecols=["text"]).head(400)
+    real = real.assign(outlet=[None if i % 11 == 0 else f"o{i % 5}" for i in range(len(real))],
+                       doc_id=[f"d{i // 6}" for i in range(len(real))], paragraph=[i % 3 for i in range(len(real))])
+    real = sentiment.score(real, method=["textblob-de-corrected", "gerntsa-lr"])  # None outlets: dropna=False
+    for scored in (seeds, real):
+        for weight in ("length", "none"):
+            for level, keys in (("outlet", ["outlet"]), ("paragraph", ["outlet", "doc_id", "paragraph"])):
+                got = sentiment.aggregate(scored, level=level, weight=weight)
+                pd.testing.assert_frame_equal(got, _aggregate_before(scored, keys, weight), check_exact=True)

@@ -41,6 +41,7 @@ Liu, B. (2012). *Sentiment Analysis and Opinion Mining*. Morgan & Claypool.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -99,6 +100,28 @@ def _classifier(values: list[str], words=None) -> pd.DataFrame:
 
 _RUNNERS = {"textblob-de": _textblob, "textblob-de-corrected": _corrected, "gerntsa-lr": _classifier}
 
+#: Up to this many texts, :func:`score` keeps the scores of its most recent calls (a notebook scores the
+#: same sentences more than once, e.g. :func:`score` with every method and then :func:`agreement`).
+_MEMO_TEXTS = 2000
+
+
+def _run(name: str, values: list[str], words: pd.DataFrame | None) -> pd.DataFrame:
+    """The polarity, label and evidence of each text by one method (positional rows), as a new frame.
+
+    A method's scores depend only on the texts (in order): the lexicons, rules and
+    model they use are the package's files, loaded once per process. So for inputs
+    of up to :data:`_MEMO_TEXTS` texts tokenised here (no ``words``), the result is
+    kept per ``(method, scorer, texts)`` (the six most recent) and a copy is returned.
+    """
+    if words is None and len(values) <= _MEMO_TEXTS:
+        return _run_memo(name, _RUNNERS[name], tuple(values)).copy()
+    return _RUNNERS[name](values, words)[["polarity", "label", "evidence"]]
+
+
+@functools.lru_cache(maxsize=6)
+def _run_memo(name: str, runner, values: tuple[str, ...]) -> pd.DataFrame:
+    return runner(list(values), None)[["polarity", "label", "evidence"]]
+
 
 def score(data: pd.DataFrame, *, text: str = "text", method: str | Iterable[str] = "default",
           tokens: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -151,7 +174,7 @@ def score(data: pd.DataFrame, *, text: str = "text", method: str | Iterable[str]
         words = lexicon.token_table(values, tokens=tokens, data=data)
     parts = []
     for name in names:
-        result = _RUNNERS[name](values, words)
+        result = _run(name, values, words)
         result["method"] = name
         frame = data.reset_index(drop=True).copy()
         for col in SCORE_COLUMNS:
@@ -218,20 +241,37 @@ def aggregate(scored: pd.DataFrame, *, level: str = "outlet", by: str | list[str
     frame = scored.copy()
     if "method" not in frame.columns:
         frame["method"] = ""
-    words = lexicon.token_table(frame[text].fillna("").astype(str).tolist())
-    frame["n_words"] = np.bincount(words["row"].to_numpy(), minlength=len(frame)) if len(frame) else []
+    frame["n_words"] = _word_counts(frame[text]) if len(frame) else []
     frame["_w"] = frame["n_words"].astype(float) if weight == "length" else 1.0
     frame["_wp"] = frame["_w"] * frame["polarity"]
     frame["_pos"] = frame["label"].eq("positive").astype(float)
     frame["_neg"] = frame["label"].eq("negative").astype(float)
     groups = frame.groupby(keys + ["method"], sort=True, dropna=False)
-    out = groups.agg(n_sentences=("polarity", "size"), n_words=("n_words", "sum"), _wp=("_wp", "sum"),
-                     _w=("_w", "sum"), share_positive=("_pos", "mean"), share_negative=("_neg", "mean"))
+    if set(keys) & {"method", "polarity", "n_words", "_w", "_wp", "_pos", "_neg"}:
+        out = groups.agg(n_sentences=("polarity", "size"), n_words=("n_words", "sum"), _wp=("_wp", "sum"),
+                         _w=("_w", "sum"), share_positive=("_pos", "mean"), share_negative=("_neg", "mean"))
+    else:  # the same sums and means, three groupby calls instead of six
+        out = groups[["n_words", "_wp", "_w"]].sum()
+        out.insert(0, "n_sentences", groups.size())
+        shares = groups[["_pos", "_neg"]].mean()
+        out["share_positive"], out["share_negative"] = shares["_pos"], shares["_neg"]
     out["polarity"] = np.divide(out["_wp"], out["_w"], out=np.zeros(len(out)), where=out["_w"].to_numpy() > 0)
     out["weighting"] = "length-weighted (word tokens)" if weight == "length" else "unweighted (each sentence once)"
     out = out.drop(columns=["_wp", "_w"]).reset_index()
     return out[keys + ["method", "n_sentences", "n_words", "polarity", "share_positive", "share_negative",
                        "weighting"]]
+
+
+def _word_counts(texts: pd.Series) -> np.ndarray:
+    """The number of word tokens (:func:`lexicon.token_table`) of each text (int64, positional).
+
+    Each distinct text is tokenised once (the tokens of a text do not depend on the
+    other texts), so a table of several methods' scores of the same sentences costs
+    one tokenisation of the sentences.
+    """
+    codes, distinct = pd.factorize(texts.fillna("").astype(str))
+    words = lexicon.token_table(list(distinct))
+    return np.bincount(words["row"].to_numpy(), minlength=len(distinct))[codes]
 
 
 # ---------------------------------------------------------------------------
@@ -362,6 +402,31 @@ def agreement(data: pd.DataFrame, *, text: str = "text", methods: Iterable[str] 
         keys = [k for k in ("doc_id", "sentence_id", "outlet") if k in data.columns]
     keys = list(keys)
     out = data[keys + [text]].reset_index(drop=True).copy()
+    names = [f"{kind}_{m}" for m in methods for kind in ("label", "polarity", "evidence")]
+    if (not len(out) or not out.columns.is_unique or len(set(methods)) < len(methods) or text in SCORE_COLUMNS
+            or any(name in out.columns for name in names)):
+        return _agreement_by_columns(data, out, text, methods)
+    # the scores of score(data[[text]], method=m), without building a scored table per method
+    values = out[text].fillna("").astype(str).tolist()
+    new: dict[str, np.ndarray] = {}
+    for m in methods:
+        s = _run(m, values, None)
+        new[f"label_{m}"] = s["label"].to_numpy()
+        new[f"polarity_{m}"] = s["polarity"].to_numpy().astype(float)
+        new[f"evidence_{m}"] = s["evidence"].to_numpy()
+    labels = pd.DataFrame({f"label_{m}": new[f"label_{m}"] for m in methods}, index=out.index)
+    new["n_labels"] = labels.nunique(axis=1).to_numpy()
+    new["agree"] = new["n_labels"] == 1
+    new["pattern"] = labels.astype(str).agg("/".join, axis=1).to_numpy()
+    # all columns joined at once (setting them one by one costs a block insertion each)
+    result = pd.concat([out, pd.DataFrame(new, index=out.index)], axis=1)
+    result.attrs = out.attrs
+    result.flags.allows_duplicate_labels = out.flags.allows_duplicate_labels
+    return result
+
+
+def _agreement_by_columns(data: pd.DataFrame, out: pd.DataFrame, text: str, methods: list[str]) -> pd.DataFrame:
+    """:func:`agreement` column by column through :func:`score` (for tables whose column names clash)."""
     for m in methods:
         s = score(data[[text]].reset_index(drop=True), text=text, method=m)
         out[f"label_{m}"] = s["label"].to_numpy()
