@@ -579,12 +579,19 @@ class _TableWriter:
     fixes the schema (a column that is all missing in it is stored as text).
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, csv: bool = False):
         self.path = path
         self.tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
         self.writer = None
         self.schema = None
         self.rows = 0
+        # The CSV copy, written chunk by chunk (only while every column is text: then each chunk's
+        # CSV lines are those of the whole file's, which `read_parquet(...).to_csv()` would give).
+        self.csv_path = path.with_suffix(".csv")
+        self._csv_tmp = path.with_name(f".tmp-{os.getpid()}-{self.csv_path.name}")
+        self._csv = None
+        self._csv_wanted = csv
+        self.has_csv = False  # close() wrote the CSV copy
 
     def write(self, frame) -> None:
         if frame is None:
@@ -597,24 +604,39 @@ class _TableWriter:
             fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
             self.schema = pa.schema(fields).remove_metadata()
             self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
+            if self._csv_wanted and all(pa.types.is_string(f.type) for f in self.schema):
+                self._csv = open(self._csv_tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed in close/abort
+                pd.DataFrame(columns=self.schema.names).to_csv(self._csv, index=False)
         if not table.schema.equals(self.schema):
             table = table.cast(self.schema)
         self.writer.write_table(table)
         self.rows += table.num_rows
+        if self._csv is not None:
+            table.to_pandas().to_csv(self._csv, index=False, header=False)
 
     def close(self) -> bool:
+        """Finish the Parquet file (``False``: nothing was written) and the CSV copy if there is one."""
         if self.writer is None:
             return False
         self.writer.close()
         os.replace(self.tmp, self.path)
+        if self._csv is not None:
+            self._csv.close()
+            self._csv = None
+            os.replace(self._csv_tmp, self.csv_path)
+            self.has_csv = True
         return True
 
     def abort(self) -> None:
         if self.writer is not None:
             with contextlib.suppress(Exception):
                 self.writer.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.tmp)
+        if self._csv is not None:
+            with contextlib.suppress(Exception):
+                self._csv.close()
+        for tmp in (self.tmp, self._csv_tmp):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def _write_small(frame: pd.DataFrame, path: Path) -> None:
@@ -743,7 +765,11 @@ def run(
         plan = Plan(versions=versions, codebook=str(codebook), sentiment_method=sentiment_method,
                     with_sentiment=with_sentiment, cache_root=str(cache.root), cache_enabled=use_cache)
 
-        writers = {name: _TableWriter(out / f"{name}.parquet") for name in ("articles", *OUTPUT_TABLES)}
+        # the articles table has at most one row per input: with fewer inputs than CSV_MAX_ROWS it gets
+        # a CSV copy, written chunk by chunk (the per-sentence tables' sizes are known only at the end)
+        writers = {name: _TableWriter(out / f"{name}.parquet",
+                                      csv=name == "articles" and batches.inputs < CSV_MAX_ROWS)
+                   for name in ("articles", *OUTPUT_TABLES)}
         prefetch = _Prefetch() if on_dask else None
         counts_parts: list[pd.DataFrame] = []
         counts_rows = 0
@@ -814,12 +840,15 @@ def run(
         rows = {"articles": n_articles, "keyness": len(key_table)}
         for name, ok in written.items():
             if not ok:
-                with contextlib.suppress(FileNotFoundError):
-                    (out / f"{name}.parquet").unlink()  # a stale file from an earlier run would mislead
+                for suffix in (".parquet", ".csv"):  # a stale file from an earlier run would mislead
+                    with contextlib.suppress(FileNotFoundError):
+                        (out / f"{name}{suffix}").unlink()
                 continue
             files.add(f"{name}.parquet")
             rows[name] = writers[name].rows
-            if writers[name].rows < CSV_MAX_ROWS:
+            if writers[name].has_csv:
+                files.add(f"{name}.csv")
+            elif writers[name].rows < CSV_MAX_ROWS:
                 pd.read_parquet(out / f"{name}.parquet").to_csv(out / f"{name}.csv", index=False)
                 files.add(f"{name}.csv")
             else:
