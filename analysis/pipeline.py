@@ -890,7 +890,7 @@ class _Prefetch:
     list, the shipped lemma table, :mod:`analysis.keyness`) and to look up the word
     forms of each chunk's counts as they arrive (:func:`analysis.terms.prepare_lemmas`).
     The forms no table knows go to HanTa in a low-priority process
-    (:class:`analysis.terms.Background`), which uses the moments a core is idle; at
+    (:class:`analysis.terms.BackgroundLemmas`), which uses the moments a core is idle; at
     the end only what it has not finished is analysed. It stores only what
     :func:`analysis.terms.lemmatize` would store, so it changes no result; an
     error here is kept (``error``) and the work is simply done later, where an error
@@ -905,7 +905,7 @@ class _Prefetch:
         self.error: BaseException | None = None
         self.unknown = 0  # distinct forms no table knew when looked up
         self.analysed = 0  # of these, analysed by HanTa in the background before the end
-        self._background = None  # analysis.terms.Background, started with the first unknown forms
+        self._background = None  # analysis.terms.BackgroundLemmas, started with the first unknown forms
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="analysis-prefetch", daemon=True)
@@ -942,7 +942,7 @@ class _Prefetch:
                 self.unknown += len(unknown)
                 if unknown:
                     if self._background is None:
-                        self._background = terms.Background()
+                        self._background = terms.BackgroundLemmas()
                     self._background.submit(unknown)
         except Exception as exc:  # noqa: BLE001 - an optimisation only: the work is done again later
             self.error = exc

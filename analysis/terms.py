@@ -49,7 +49,7 @@ __all__ = [
     "stopwords",
     "lemmatize",
     "prepare_lemmas",
-    "Background",
+    "BackgroundLemmas",
     "compound_parts",
     "annotate",
     "frequencies",
@@ -185,7 +185,7 @@ _PARTS: dict[str, tuple[str, ...]] = {}
 _FREQ: dict[str, float] | None = None
 _LOADED: set[str] = set()
 _PREPARED = False  # prepare_lemmas() has loaded the models
-_UNSAVED: set[str] = set()  # forms analysed by a Background process, not yet in the disk cache
+_UNSAVED: set[str] = set()  # forms analysed by a BackgroundLemmas process, not yet in the disk cache
 
 #: Version of the rules around HanTa in this module; part of the cache file names, so a
 #: change of rules never reuses lemmas made by older ones.
@@ -361,13 +361,13 @@ def _run_many(func, items: list, chunk: int = 2000) -> list:
         return func(items)
 
 
-class Background:
+class BackgroundLemmas:
     """HanTa on new word forms in one low-priority process, while this one does other work.
 
     The pipeline's client hands it the forms no table knows as the chunks' counts
     arrive (:meth:`submit`); a separate process analyses them at the lowest CPU
-    priority (``nice`` 19), so it runs only when a core would otherwise be idle
-    and never slows the workers. :meth:`collect` stores the answers in this
+    priority (``nice`` 19), so it runs when a core would otherwise be idle and
+    hardly slows the workers. :meth:`collect` stores the answers in this
     process's lemmas, exactly what :func:`lemmatize` would have computed (the same
     :func:`_lemma_one`); whatever is not done by :meth:`close` is simply analysed
     later by :func:`lemmatize`. Forms go in batches of ``batch`` so that little is
@@ -530,7 +530,7 @@ def lemmatize(words: Iterable[str]) -> pd.DataFrame:
     todo = _look_up([w for w in unique if w not in _LEMMAS])
     if todo:
         _LEMMAS.update(zip(todo, _run_many(_lemma_many, todo)))
-    if todo or _UNSAVED:  # new answers (here or from a Background process) go to the disk cache
+    if todo or _UNSAVED:  # new answers (here or from a BackgroundLemmas process) go to the disk cache
         _save_cache("lemmas", _LEMMAS)
         _UNSAVED.clear()
     lemmas = [_LEMMAS[w] for w in unique]
@@ -573,7 +573,7 @@ def prepare_lemmas(words: Iterable[str] = ()) -> list[str]:
     -------
     list of str
         The distinct forms still unknown (HanTa analyses them when they are
-        lemmatised, or earlier in a :class:`Background` process).
+        lemmatised, or earlier in a :class:`BackgroundLemmas` process).
     """
     global _PREPARED
     if not _PREPARED:

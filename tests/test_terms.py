@@ -218,7 +218,7 @@ def test_prepare_lemmas_looks_up_without_hanta(seed_tokens, monkeypatch):
 
 
 def test_background_lemmas_equal_serial(monkeypatch):
-    """A Background process gives _lemma_one's answers; what it has not finished is dropped at close()."""
+    """A BackgroundLemmas process gives _lemma_one's answers; what it has not finished is dropped at close()."""
     import time
 
     monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", "off")
@@ -227,7 +227,7 @@ def test_background_lemmas_equal_serial(monkeypatch):
     words = ["Kursmanipulationen", "Vukojevic", "psychiatrieren", "Leica-Kamerasensoren", "gegangen"]
     expected = dict(zip(words, terms._lemma_many(words)))
     monkeypatch.setattr(terms, "_LEMMAS", {})
-    background = terms.Background(batch=2)
+    background = terms.BackgroundLemmas(batch=2)
     background.submit(words)
     deadline = time.monotonic() + 120
     while background.done < len(words) and time.monotonic() < deadline:
