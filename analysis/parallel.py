@@ -1,7 +1,8 @@
 """The per-article stages on Dask DataFrame partitions: one machine's cores or a whole cluster.
 
 Every pipeline chunk (:func:`analysis.pipeline.chunk_bounds`) becomes a Dask
-DataFrame partition, scattered to the workers as they need it (at most two per
+DataFrame partition, scattered to the workers as they need it (on a cluster of
+its own, to the worker with the fewest waiting articles; at most two per
 worker thread at a time, so the workers hold a few chunks, never the corpus;
 the chunks can come from a stream, cleaned while the workers analyse earlier ones);
 each partition goes through :func:`analysis.pipeline.process_chunk`, the very
@@ -157,7 +158,7 @@ def _preload_plugin():
 
 def _open(workers: int | None, scheduler: str | None):
     """Connect to ``scheduler`` or start a local cluster; returns ``(client, cluster or None, forkserver)``."""
-    if not scheduler:
+    if not scheduler:  # Starting has usually started it already; then this only checks it runs
         _start_forkserver()
     import dask
     from distributed import Client, LocalCluster

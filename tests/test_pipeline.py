@@ -201,6 +201,33 @@ def test_csv_written_chunk_by_chunk_equals_the_whole_table(tmp_path, gnad_sample
     assert writer.close() and not writer.has_csv and not (tmp_path / "c.csv").exists()
 
 
+def test_prefetch_prepares_the_lemmas_and_changes_no_result(gnad_sample, monkeypatch):
+    """_Prefetch looks up each chunk's forms (the background HanTa process may add some): same keyness."""
+    from analysis import terms
+
+    monkeypatch.setenv("MEDIA_ANALYSIS_CACHE", "off")
+    parts = [pipeline.term_counts(pipeline.tokens(pipeline.sentences(gnad_sample.iloc[i:i + 10])))
+             for i in range(0, len(gnad_sample), 10)]
+    for name, empty in (("_LEMMAS", {}), ("_FROM_TABLE", set()), ("_UNSAVED", set())):
+        monkeypatch.setattr(terms, name, empty)
+    expected = pipeline.keyness_from_counts(pipeline.sum_counts(parts))
+    for name, empty in (("_LEMMAS", {}), ("_FROM_TABLE", set()), ("_UNSAVED", set())):
+        monkeypatch.setattr(terms, name, type(empty)())
+    prefetch = pipeline._Prefetch()
+    for part in parts:
+        prefetch.add(part)
+    prefetch.close()
+    assert prefetch.error is None and 0 < prefetch.unknown and prefetch.analysed <= prefetch.unknown
+    words = pd.concat(parts).query("kind == 'word'")["token"].unique()
+    assert sum(w in terms._LEMMAS for w in words) >= len(words) - prefetch.unknown
+    pd.testing.assert_frame_equal(pipeline.keyness_from_counts(pipeline.sum_counts(parts)), expected)
+    # an error is kept, not raised: the work is done again later, where errors are reported
+    broken = pipeline._Prefetch()
+    broken.add(pd.DataFrame({"x": [1]}))
+    broken.close()
+    assert isinstance(broken.error, KeyError)
+
+
 def test_article_keys_change_with_text_outlet_and_id(seeds):
     keys = pipeline.article_keys(seeds)
     assert len(set(keys)) == len(seeds)
