@@ -9,25 +9,31 @@ What it does, in one run, printing every figure:
    duplicates) and every chunk is new to the cache;
 2. times ``python -m analysis --help`` (median of several runs);
 3. times the naive loop ``TextBlobDE(text).sentiment.polarity`` per article on
-   a sample of the same texts, as written and with one shared Punkt tokenizer
-   (the faster of the two is the baseline; warm-up not counted), and the
-   baseline again after the pipeline runs (the summary gives the ratios against
-   both and their mean: the machine's speed drifts);
+   a sample spread evenly over the same corpus (:func:`sample_texts`), as written
+   and with one shared Punkt tokenizer (the faster of the two is the baseline;
+   warm-up not counted), per article of the corpus by a ratio estimator (the
+   sample's time per character times the corpus's mean length: the sample's
+   articles are shorter or longer than the corpus's);
 4. runs the full pipeline cold (empty cache folder, empty lemma cache) through
    the command line with 1 and 2 Dask workers on 10,000 articles and with 2 on
    100,000: wall and CPU time, peak memory of the whole process tree (PSS, so
    pages shared by forked processes count once, sampled every 3 s; and the summed
    RSS, an upper bound, every 0.25 s), seconds and peak memory per stage (from ``summary.json``),
-   articles per second, and the ratio against the naive loop per article;
+   articles per second, and the ratio against the naive loop per article. The
+   machine's speed drifts by up to 1.5x within minutes, so the baseline is
+   measured again after every cold run and each run is compared with the mean of
+   the two baselines around it; the 2-worker run of the smallest size is repeated
+   (``--rounds``, default 3) and the median of its ratios is given;
 5. runs the same command again (warm cache) into the same and a new folder;
 6. projects the memory of a 1,000,000-article run from the two sizes.
 
-Wall times depend on what else the machine is doing; CPU times much less, so
-both are printed (the ratio to the naive loop is given for both).
+Wall and CPU times are both printed (and the ratio to the naive loop for both);
+on a shared virtual machine both drift, CPU times as well: the same
+10,000-article command took 34-49 s of CPU within ten minutes on 22 Nov 2026.
 
 Usage::
 
-    python -m analysis.bench.pipeline                 # 10k and 100k (about 15-20 minutes on 2 cores)
+    python -m analysis.bench.pipeline                 # 10k and 100k (about 20-25 minutes on 2 cores)
     python -m analysis.bench.pipeline --sizes 10000   # only 10k
 """
 from __future__ import annotations
@@ -91,12 +97,38 @@ def build_corpus(n: int, folder: Path) -> Path:
     return target
 
 
-def _first_texts(corpus_path: Path, n: int) -> list[str]:
+def sample_texts(corpus_path: Path, n: int) -> dict:
+    """A systematic sample of ``n`` texts spread evenly over the corpus, with the corpus's size.
+
+    Article ``(2i + 1) N / 2n`` for ``i = 0 .. n-1`` (``N`` articles in all, every
+    file of a folder in name order), so the sample covers the whole corpus rather
+    than its first articles (the first 100 of the 10kGNAD test set are 8.5 %
+    longer than its mean).
+
+    Returns
+    -------
+    dict
+        ``texts`` (the sample), ``articles`` (``N``) and ``mean_chars`` (the corpus's
+        mean text length in characters).
+    """
     import csv
 
-    path = min(corpus_path.glob("*.tsv")) if corpus_path.is_dir() else corpus_path
-    with open(path, encoding="utf-8", newline="") as f:
-        return [r["text"] for _, r in zip(range(n), csv.DictReader(f, delimiter="\t"))]
+    files = sorted(corpus_path.glob("*.tsv")) if corpus_path.is_dir() else [corpus_path]
+
+    def texts():
+        for path in files:
+            with open(path, encoding="utf-8", newline="") as f:
+                for row in csv.DictReader(f, delimiter="\t"):
+                    yield row["text"]
+
+    total = chars = 0
+    for text in texts():
+        total += 1
+        chars += len(text)
+    n = max(1, min(n, total))
+    wanted = {(2 * i + 1) * total // (2 * n) for i in range(n)}
+    sample = [text for i, text in enumerate(texts()) if i in wanted]
+    return {"texts": sample, "articles": total, "mean_chars": chars / max(total, 1)}
 
 
 def _median_seconds(cmd: list[str], runs: int = 7) -> float:
@@ -191,30 +223,47 @@ def run_cli(args: list[str], env: dict) -> dict:
     return {"wall": wall, "cpu": cpu, "peak": peak, "peak_rss": peak_rss, "stderr": err}
 
 
-def naive_textblob(corpus_path: Path, sample: int) -> dict:
-    """Seconds per article of the naive loop on the first ``sample`` articles, two ways.
+def naive_textblob(sample: dict, *, as_written: bool = False) -> dict:
+    """Seconds per article of the naive loop on a sample (:func:`sample_texts`).
 
-    ``as_written``: ``TextBlobDE(text).sentiment.polarity`` per article, as a user
-    writes it; every ``TextBlobDE`` builds a new NLTK Punkt tokenizer, which
-    re-reads the German Punkt tables. ``shared``: the same with one tokenizer
-    built once (``TextBlobDE(text, tokenizer=tok)``), which gives the same
-    polarities and is the stronger baseline; the targets are checked against it.
-    One warm-up article each is not counted.
+    ``as_written=False`` (the baseline): ``TextBlobDE(text, tokenizer=tok)`` with one
+    NLTK Punkt tokenizer built once, which gives the same polarities as the loop a
+    user writes and is the stronger baseline; ``True``: ``TextBlobDE(text)`` per
+    article, as a user writes it, where every ``TextBlobDE`` builds a new Punkt
+    tokenizer (re-reading the German Punkt tables), on a quarter of the sample.
+    One warm-up article (the sample's first, timed again after) is not counted.
+
+    The sample's texts are shorter or longer than the corpus's on average (a
+    systematic sample of 100-300 10kGNAD articles: 0.89-1.07 times the mean
+    length), and the loop's time grows with the length, so the time per article of
+    the corpus is estimated with a ratio estimator: the sample's seconds per
+    character times the corpus's mean characters per article (``wall``, ``cpu``).
+    ``wall_sample`` is the plain mean over the sample's articles.
+
+    References
+    ----------
+    Cochran, W. G. (1977). *Sampling techniques* (3rd ed.), ch. 6 (ratio estimators). Wiley.
     """
     from textblob_de import NLTKPunktTokenizer, TextBlobDE
 
-    texts = _first_texts(corpus_path, sample + 1)
-    out = {"articles": len(texts) - 1}
-    tok = NLTKPunktTokenizer()
-    for name, make in (("shared", lambda t: TextBlobDE(t, tokenizer=tok)), ("as_written", TextBlobDE)):
-        texts_here = texts if name == "shared" else texts[: max(2, len(texts) // 4)]
-        make(texts_here[0]).sentiment.polarity  # warm-up: lexicon loading is not counted
-        t0, c0 = time.perf_counter(), time.process_time()
-        for text in texts_here[1:]:
-            make(text).sentiment.polarity
-        n = len(texts_here) - 1
-        out[name] = {"articles": n, "wall": (time.perf_counter() - t0) / n, "cpu": (time.process_time() - c0) / n}
-    return out
+    texts = sample["texts"]
+    if as_written:
+        texts, make = texts[: max(1, len(texts) // 4)], TextBlobDE
+    else:
+        tok = NLTKPunktTokenizer()
+
+        def make(text):
+            return TextBlobDE(text, tokenizer=tok)
+
+    make(texts[0]).sentiment.polarity  # warm-up: lexicon loading is not counted
+    t0, c0 = time.perf_counter(), time.process_time()
+    for text in texts:
+        make(text).sentiment.polarity
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    chars = sum(map(len, texts))
+    scale = sample["mean_chars"] / chars  # seconds per character x mean characters per article
+    return {"articles": len(texts), "wall": wall * scale, "cpu": cpu * scale, "wall_sample": wall / len(texts),
+            "length": chars / len(texts) / sample["mean_chars"]}
 
 
 def _mb(n: float) -> str:
@@ -236,7 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.bench.pipeline", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="corpus sizes (default 10000 100000)")
     parser.add_argument("--scaling-size", type=int, default=10_000, help="size for the 1 vs 2 worker comparison")
-    parser.add_argument("--naive-sample", type=int, default=200, help="articles for the naive TextBlobDE loop")
+    parser.add_argument("--naive-sample", type=int, default=200,
+                        help="articles for the naive TextBlobDE loop, spread over the corpus (default 200)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="cold runs of the smallest size with 2 workers, each between two baselines (default 3)")
     parser.add_argument("--workdir", type=Path, default=None, help="folder for corpora, caches and outputs")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--chunk-size", type=int, default=None,
@@ -279,25 +331,33 @@ def main(argv: list[str] | None = None) -> int:
     help_s = _median_seconds([sys.executable, "-m", "analysis", "--help"])
     print(f"\n`python -m analysis --help`: {help_s * 1000:.0f} ms (median of 7)")
 
-    both = naive_textblob(corpora[min(corpora)], args.naive_sample)
-    written, naive = both["as_written"], both["shared"]
-    print(f"naive loop TextBlobDE(text).sentiment.polarity per article, on the first articles of the same corpus:\n"
+    sample = sample_texts(corpora[min(corpora)], args.naive_sample)
+    written = naive_textblob(sample, as_written=True)
+    baselines = [naive_textblob(sample)]
+    naive = baselines[0]
+    print(f"naive loop TextBlobDE(text).sentiment.polarity per article, on a sample spread over the "
+          f"{sample['articles']:,}-article corpus ({len(sample['texts'])} articles, every "
+          f"{sample['articles'] / len(sample['texts']):.0f}th; their mean length {naive['length']:.2f}x the corpus's, "
+          f"so the time per character times the corpus's mean length is used):\n"
           f"   as written ({written['articles']} articles): {written['wall'] * 1000:.1f} ms wall, "
           f"{written['cpu'] * 1000:.1f} ms CPU (a new Punkt tokenizer per article)\n"
           f"   one shared tokenizer ({naive['articles']} articles): {naive['wall'] * 1000:.1f} ms wall, "
-          f"{naive['cpu'] * 1000:.1f} ms CPU  <- the baseline for the ratios below")
+          f"{naive['cpu'] * 1000:.1f} ms CPU ({naive['wall_sample'] * 1000:.1f} ms per article of the sample)"
+          f"  <- the baseline; measured again after every cold run below")
 
-    results = {}
+    # The machine's speed drifts by up to 1.5x within minutes (a shared virtual machine), so
+    # the baseline is measured again after every cold run and each run is compared with the
+    # mean of the baselines measured right before and right after it; the 2-worker run on the
+    # smallest size (the 10,000-article target) is repeated --rounds times.
+    results: dict[str, list] = {}
     plan = []
     if args.scaling_size:
-        plan.append((args.scaling_size, 1))
+        plan.append((args.scaling_size, 1, 1))
     for n in sizes:
-        plan.append((n, 2))
-    for n, workers in plan:
+        plan.append((n, 2, max(1, args.rounds) if n == sizes[0] else 1))
+    for n, workers, rounds in plan:
         tag = f"{n}-w{workers}"
         cache_dir, out = work / f"cache-{tag}", work / f"out-{tag}"
-        shutil.rmtree(cache_dir, ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
         run_env = dict(env, MEDIA_ANALYSIS_CACHE=str(cache_dir / "terms"))  # the lemma cache starts empty too
         cmd = ["run", str(corpora[n]), "--outlet", "category", "--out", str(out), "--cache-dir", str(cache_dir),
                "--workers", str(workers), "--quiet"]
@@ -306,56 +366,67 @@ def main(argv: list[str] | None = None) -> int:
         if args.chunk_size:
             cmd += ["--chunk-size", str(args.chunk_size)]
         print(f"\n== {n:,} articles, {workers} worker(s): python -m analysis {' '.join(cmd)}")
-        load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        cold = run_cli(cmd, run_env)
-        load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        summary = json.loads((out / "summary.json").read_text())
-        per_article = cold["wall"] / summary["articles"]
-        per_article_cpu = cold["cpu"] / summary["articles"]
-        print(f"   cold: {cold['wall']:.1f} s wall, {cold['cpu']:.1f} s CPU, peak memory {_mb(cold['peak'])} "
-              f"(PSS of all processes; summed RSS, an upper bound: {_mb(cold['peak_rss'])}); "
-              f"{summary['articles'] / cold['wall']:,.0f} articles/s; load average {load_before:.1f} "
-              f"before, {load_after:.1f} after (1-minute; 2.0 = both cores busy)")
-        print(f"   per article: {per_article * 1000:.2f} ms wall, {per_article_cpu * 1000:.2f} ms CPU -> "
-              f"{naive['wall'] / per_article:.1f}x faster than the naive loop (wall), "
-              f"{naive['cpu'] / per_article_cpu:.1f}x (CPU)")
-        print("   per stage (seconds summed over chunks, in the workers for per-chunk stages; CPU of the process that ran it;"
-              " peak RSS of one process):")
-        print("\n".join(_stage_table(summary)))
+        for round_ in range(1, rounds + 1):
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+            cold = run_cli(cmd, run_env)
+            load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+            before, after = baselines[-1], naive_textblob(sample)
+            baselines.append(after)
+            summary = json.loads((out / "summary.json").read_text())
+            per_article = cold["wall"] / summary["articles"]
+            per_article_cpu = cold["cpu"] / summary["articles"]
+            base_wall = (before["wall"] + after["wall"]) / 2
+            base_cpu = (before["cpu"] + after["cpu"]) / 2
+            ratio = base_wall / per_article
+            label = f"cold{f' (round {round_} of {rounds})' if rounds > 1 else ''}"
+            print(f"   {label}: {cold['wall']:.1f} s wall, {cold['cpu']:.1f} s CPU, peak memory {_mb(cold['peak'])} "
+                  f"(PSS of all processes; summed RSS, an upper bound: {_mb(cold['peak_rss'])}); "
+                  f"{summary['articles'] / cold['wall']:,.0f} articles/s; load average {load_before:.1f} "
+                  f"before, {load_after:.1f} after (1-minute; 2.0 = both cores busy)")
+            print(f"   per article: {per_article * 1000:.2f} ms wall, {per_article_cpu * 1000:.2f} ms CPU; baseline "
+                  f"{before['wall'] * 1000:.1f} ms before, {after['wall'] * 1000:.1f} ms after -> "
+                  f"**{ratio:.1f}x** faster than the naive loop (wall, against their mean; "
+                  f"{before['wall'] / per_article:.1f}-{after['wall'] / per_article:.1f}x against each), "
+                  f"{base_cpu / per_article_cpu:.1f}x (CPU)")
+            print("   per stage (seconds summed over chunks, in the workers for per-chunk stages; CPU of the process "
+                  "that ran it; peak RSS of one process):")
+            print("\n".join(_stage_table(summary)))
+            results.setdefault(tag, []).append({"cold": cold, "summary": summary, "ratio": ratio})
         # warm: the same command again (median of 3), with --help timed right before, under the same load
+        r = results[tag][-1]
         help_now = _median_seconds([sys.executable, "-m", "analysis", "--help"], runs=5)
         warm_same = statistics.median(run_cli(cmd, run_env)["wall"] for _ in range(3))
         warm_out = run_cli(cmd, run_env)["stderr"]
         warm_new = run_cli([*cmd[:4], "--out", str(out) + "-again", *cmd[6:]], run_env)
         shutil.rmtree(str(out) + "-again", ignore_errors=True)
-        hit = "unchanged since a cached run" in warm_out or warm_same < 0.2 * cold["wall"]
+        hit = "unchanged since a cached run" in warm_out or warm_same < 0.2 * r["cold"]["wall"]
         print(f"   warm (same command again, median of 3): {warm_same * 1000:.0f} ms = {warm_same / help_now:.2f}x "
-              f"--help ({help_now * 1000:.0f} ms, timed just before), {cold['wall'] / warm_same:,.0f}x faster than cold"
+              f"--help ({help_now * 1000:.0f} ms, timed just before), {r['cold']['wall'] / warm_same:,.0f}x faster than cold"
               f"{'' if hit else ' (NOT a finished-run cache hit: code of a stage changed since the cold run?)'}; "
               f"into a new folder (copies the files): {warm_new['wall'] * 1000:.0f} ms")
-        results[tag] = {"cold": cold, "summary": summary, "warm": warm_same, "warm_new": warm_new["wall"], "help": help_now}
+        r.update(warm=warm_same, warm_new=warm_new["wall"], help=help_now)
 
-    # The machine's speed drifts (a shared virtual machine: the naive loop took 55-73 ms per
-    # article in four runs within 25 minutes), so the baseline is measured again after the
-    # pipeline runs and the ratios are also given against the mean of the two.
-    after = naive_textblob(corpora[min(corpora)], args.naive_sample)["shared"]
-    mean_wall = (naive["wall"] + after["wall"]) / 2
     print("\n== summary")
-    print(f"   --help {help_s * 1000:.0f} ms at the start; naive TextBlobDE (shared tokenizer) "
-          f"{naive['wall'] * 1000:.1f} ms/article wall, {naive['cpu'] * 1000:.1f} ms CPU before the pipeline runs, "
-          f"{after['wall'] * 1000:.1f} ms wall, {after['cpu'] * 1000:.1f} ms CPU after them")
-    for tag, r in results.items():
-        per_article = r["cold"]["wall"] / r["summary"]["articles"]
-        print(f"   {tag}: {naive['wall'] / per_article:.1f}x the naive loop measured before, "
-              f"{after['wall'] / per_article:.1f}x after, {mean_wall / per_article:.1f}x their mean (wall)")
+    print(f"   --help {help_s * 1000:.0f} ms at the start; naive TextBlobDE (shared tokenizer, per article of the "
+          f"corpus) measured {len(baselines)} times: "
+          + ", ".join(f"{b['wall'] * 1000:.1f}" for b in baselines) + " ms wall")
+    for tag, runs in results.items():
+        ratios = [r["ratio"] for r in runs]
+        walls = ", ".join(f"{r['cold']['wall']:.1f}" for r in runs)
+        spread = f"; median of {len(runs)}: {statistics.median(ratios):.1f}x" if len(runs) > 1 else ""
+        print(f"   {tag}: cold {walls} s -> " + ", ".join(f"{x:.1f}x" for x in ratios)
+              + f" the naive loop (wall, against the baselines measured around each run){spread}")
     w1 = results.get(f"{args.scaling_size}-w1")
     w2 = results.get(f"{args.scaling_size}-w2")
     if w1 and w2:
-        print(f"   scaling on {args.scaling_size:,} articles: 1 worker {w1['cold']['wall']:.1f} s, 2 workers "
-              f"{w2['cold']['wall']:.1f} s -> speed-up {w1['cold']['wall'] / w2['cold']['wall']:.2f}x (wall); "
-              f"CPU {w1['cold']['cpu']:.1f} s vs {w2['cold']['cpu']:.1f} s (the cost of the parallel run: "
-              f"{w2['cold']['cpu'] / w1['cold']['cpu']:.2f}x the CPU)")
-    two = sorted((int(t.split("-")[0]), r) for t, r in results.items() if t.endswith("-w2"))
+        a1, a2 = w1[0]["cold"], w2[0]["cold"]
+        print(f"   scaling on {args.scaling_size:,} articles: 1 worker {a1['wall']:.1f} s, 2 workers "
+              f"{a2['wall']:.1f} s (its first round) -> speed-up {a1['wall'] / a2['wall']:.2f}x (wall); "
+              f"CPU {a1['cpu']:.1f} s vs {a2['cpu']:.1f} s (the cost of the parallel run: "
+              f"{a2['cpu'] / a1['cpu']:.2f}x the CPU)")
+    two = sorted((int(t.split("-")[0]), rs[-1]) for t, rs in results.items() if t.endswith("-w2"))
     if len(two) >= 2:
         (n0, r0), (n1, r1) = two[0], two[-1]
         slope = (r1["cold"]["peak"] - r0["cold"]["peak"]) / (n1 - n0)
@@ -363,10 +434,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   peak memory (2 workers): {n0:,} articles {_mb(r0['cold']['peak'])}, {n1:,} articles "
               f"{_mb(r1['cold']['peak'])}; growth {slope / 1024:.1f} KB per article -> projected for 1,000,000 "
               f"articles on one machine: {_mb(base + slope * 1_000_000)}")
-    for tag, r in results.items():
+    for tag, runs in results.items():
+        r = runs[-1]
         s = r["summary"]
         print(f"   {tag}: cold {r['cold']['wall']:.1f} s ({s['articles'] / r['cold']['wall']:,.0f} art/s, "
-              f"peak {_mb(r['cold']['peak'])}), warm {r['warm'] * 1000:.0f} ms ({r['warm'] / r['help']:.2f}x --help)")
+              f"peak {_mb(max(x['cold']['peak'] for x in runs))}), warm {r['warm'] * 1000:.0f} ms "
+              f"({r['warm'] / r['help']:.2f}x --help)")
     if not args.keep:
         for tag in results:
             shutil.rmtree(work / f"cache-{tag}", ignore_errors=True)
