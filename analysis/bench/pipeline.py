@@ -33,7 +33,7 @@ on a shared virtual machine both drift, CPU times as well: the same
 
 Usage::
 
-    python -m analysis.bench.pipeline                 # 10k and 100k (about 20-25 minutes on 2 cores)
+    python -m analysis.bench.pipeline                 # 10k and 100k (about 6 minutes on 2 cores)
     python -m analysis.bench.pipeline --sizes 10000   # only 10k
 """
 from __future__ import annotations
