@@ -29,7 +29,7 @@ What it does, in one run, printing every figure:
 
 Wall and CPU times are both printed (and the ratio to the naive loop for both);
 on a shared virtual machine both drift, CPU times as well: the same
-10,000-article command took 34-49 s of CPU within ten minutes on 22 Nov 2026.
+10,000-article command took 37-53 s of CPU within ten minutes on 22 Nov 2026.
 
 Usage::
 
@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"before, {load_after:.1f} after (1-minute; 2.0 = both cores busy)")
             print(f"   per article: {per_article * 1000:.2f} ms wall, {per_article_cpu * 1000:.2f} ms CPU; baseline "
                   f"{before['wall'] * 1000:.1f} ms before, {after['wall'] * 1000:.1f} ms after -> "
-                  f"**{ratio:.1f}x** faster than the naive loop (wall, against their mean; "
+                  f"{ratio:.1f}x faster than the naive loop (wall, against their mean; "
                   f"{before['wall'] / per_article:.1f}-{after['wall'] / per_article:.1f}x against each), "
                   f"{base_cpu / per_article_cpu:.1f}x (CPU)")
             print("   per stage (seconds summed over chunks, in the workers for per-chunk stages; CPU of the process "
