@@ -55,3 +55,11 @@ def test_naive_loop_is_scaled_to_the_corpus_mean_length():
     assert naive["length"] == pytest.approx(0.5)
     # per article of the corpus = the sample's time per character x the corpus's mean length
     assert naive["wall"] == pytest.approx(2 * naive["wall_sample"])
+
+
+def test_corpus_size_counts_every_file(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    _write_tsv(folder / "part_000.tsv", ["a", "bb", "ccc"])
+    _write_tsv(folder / "part_001.tsv", ["dddddd"])
+    assert bench.corpus_size(folder) == (4, pytest.approx(12 / 4))

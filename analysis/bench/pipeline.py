@@ -12,8 +12,9 @@ What it does, in one run, printing every figure:
    a sample spread evenly over the same corpus (:func:`sample_texts`), as written
    and with one shared Punkt tokenizer (the faster of the two is the baseline;
    warm-up not counted), per article of the corpus by a ratio estimator (the
-   sample's time per character times the corpus's mean length: the sample's
-   articles are shorter or longer than the corpus's);
+   sample's time per character times the mean length of the corpus a run
+   analyses: the sample's articles are shorter or longer than the corpus's, and
+   the 100,000-article corpus's copies carry longer suffixes);
 4. runs the full pipeline cold (empty cache folder, empty lemma cache) through
    the command line with 1 and 2 Dask workers on 10,000 articles and with 2 on
    100,000: wall and CPU time, peak memory of the whole process tree (PSS, so
@@ -49,6 +50,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from .. import paths
@@ -97,6 +99,26 @@ def build_corpus(n: int, folder: Path) -> Path:
     return target
 
 
+def _texts(corpus_path: Path) -> Iterator[str]:
+    """The texts of a benchmark corpus (a TSV, or a folder of them read in name order)."""
+    import csv
+
+    files = sorted(corpus_path.glob("*.tsv")) if corpus_path.is_dir() else [corpus_path]
+    for path in files:
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                yield row["text"]
+
+
+def corpus_size(corpus_path: Path) -> tuple[int, float]:
+    """Articles in a benchmark corpus and their mean length in characters."""
+    total = chars = 0
+    for text in _texts(corpus_path):
+        total += 1
+        chars += len(text)
+    return total, chars / max(total, 1)
+
+
 def sample_texts(corpus_path: Path, n: int) -> dict:
     """A systematic sample of ``n`` texts spread evenly over the corpus, with the corpus's size.
 
@@ -111,24 +133,11 @@ def sample_texts(corpus_path: Path, n: int) -> dict:
         ``texts`` (the sample), ``articles`` (``N``) and ``mean_chars`` (the corpus's
         mean text length in characters).
     """
-    import csv
-
-    files = sorted(corpus_path.glob("*.tsv")) if corpus_path.is_dir() else [corpus_path]
-
-    def texts():
-        for path in files:
-            with open(path, encoding="utf-8", newline="") as f:
-                for row in csv.DictReader(f, delimiter="\t"):
-                    yield row["text"]
-
-    total = chars = 0
-    for text in texts():
-        total += 1
-        chars += len(text)
+    total, mean_chars = corpus_size(corpus_path)
     n = max(1, min(n, total))
     wanted = {(2 * i + 1) * total // (2 * n) for i in range(n)}
-    sample = [text for i, text in enumerate(texts()) if i in wanted]
-    return {"texts": sample, "articles": total, "mean_chars": chars / max(total, 1)}
+    sample = [text for i, text in enumerate(_texts(corpus_path)) if i in wanted]
+    return {"texts": sample, "articles": total, "mean_chars": mean_chars}
 
 
 def _median_seconds(cmd: list[str], runs: int = 7) -> float:
@@ -332,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n`python -m analysis --help`: {help_s * 1000:.0f} ms (median of 7)")
 
     sample = sample_texts(corpora[min(corpora)], args.naive_sample)
+    mean_chars = {n: corpus_size(path)[1] for n, path in corpora.items()}
     written = naive_textblob(sample, as_written=True)
     baselines = [naive_textblob(sample)]
     naive = baselines[0]
@@ -377,8 +387,10 @@ def main(argv: list[str] | None = None) -> int:
             summary = json.loads((out / "summary.json").read_text())
             per_article = cold["wall"] / summary["articles"]
             per_article_cpu = cold["cpu"] / summary["articles"]
-            base_wall = (before["wall"] + after["wall"]) / 2
-            base_cpu = (before["cpu"] + after["cpu"]) / 2
+            # the baseline per article of *this* corpus: its mean length, not the sampled corpus's
+            longer = mean_chars[n] / sample["mean_chars"]
+            base_wall = (before["wall"] + after["wall"]) / 2 * longer
+            base_cpu = (before["cpu"] + after["cpu"]) / 2 * longer
             ratio = base_wall / per_article
             label = f"cold{f' (round {round_} of {rounds})' if rounds > 1 else ''}"
             print(f"   {label}: {cold['wall']:.1f} s wall, {cold['cpu']:.1f} s CPU, peak memory {_mb(cold['peak'])} "
@@ -388,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"   per article: {per_article * 1000:.2f} ms wall, {per_article_cpu * 1000:.2f} ms CPU; baseline "
                   f"{before['wall'] * 1000:.1f} ms before, {after['wall'] * 1000:.1f} ms after -> "
                   f"{ratio:.1f}x faster than the naive loop (wall, against their mean; "
-                  f"{before['wall'] / per_article:.1f}-{after['wall'] / per_article:.1f}x against each), "
+                  f"{before['wall'] * longer / per_article:.1f}-{after['wall'] * longer / per_article:.1f}x against each"
+                  f"{f'; articles {longer:.3f}x as long as the sampled corpus' if n != sample['articles'] else ''}), "
                   f"{base_cpu / per_article_cpu:.1f}x (CPU)")
             print("   per stage (seconds summed over chunks, in the workers for per-chunk stages; CPU of the process "
                   "that ran it; peak RSS of one process):")
