@@ -341,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n`python -m analysis --help`: {help_s * 1000:.0f} ms (median of 7)")
 
     sample = sample_texts(corpora[min(corpora)], args.naive_sample)
-    mean_chars = {n: corpus_size(path)[1] for n, path in corpora.items()}
+    mean_chars = {n: sample["mean_chars"] if n == min(corpora) else corpus_size(path)[1]
+                  for n, path in corpora.items()}
     written = naive_textblob(sample, as_written=True)
     baselines = [naive_textblob(sample)]
     naive = baselines[0]
@@ -439,13 +440,15 @@ def main(argv: list[str] | None = None) -> int:
               f"{a2['wall']:.1f} s (its first round) -> speed-up {a1['wall'] / a2['wall']:.2f}x (wall); "
               f"CPU {a1['cpu']:.1f} s vs {a2['cpu']:.1f} s (the cost of the parallel run: "
               f"{a2['cpu'] / a1['cpu']:.2f}x the CPU)")
-    two = sorted((int(t.split("-")[0]), rs[-1]) for t, rs in results.items() if t.endswith("-w2"))
+    # the highest peak of each size's rounds, as the summary lines below print it
+    two = sorted((int(t.split("-")[0]), max(r["cold"]["peak"] for r in rs))
+                 for t, rs in results.items() if t.endswith("-w2"))
     if len(two) >= 2:
-        (n0, r0), (n1, r1) = two[0], two[-1]
-        slope = (r1["cold"]["peak"] - r0["cold"]["peak"]) / (n1 - n0)
-        base = r0["cold"]["peak"] - slope * n0
-        print(f"   peak memory (2 workers): {n0:,} articles {_mb(r0['cold']['peak'])}, {n1:,} articles "
-              f"{_mb(r1['cold']['peak'])}; growth {slope / 1024:.1f} KB per article -> projected for 1,000,000 "
+        (n0, p0), (n1, p1) = two[0], two[-1]
+        slope = (p1 - p0) / (n1 - n0)
+        base = p0 - slope * n0
+        print(f"   peak memory (2 workers): {n0:,} articles {_mb(p0)}, {n1:,} articles "
+              f"{_mb(p1)}; growth {slope / 1024:.1f} KB per article -> projected for 1,000,000 "
               f"articles on one machine: {_mb(base + slope * 1_000_000)}")
     for tag, runs in results.items():
         r = runs[-1]
